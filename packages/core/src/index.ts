@@ -1,2 +1,3 @@
+export * from "./clock.ts";
 export * from "./db/index.ts";
 export * from "./errors.ts";
