@@ -8,5 +8,12 @@ export const migrations: readonly Migration[] = [
     "statements": [
       "CREATE SCHEMA IF NOT EXISTS \"groundcrew\";"
     ]
+  },
+  {
+    "name": "0001_fences",
+    "hash": "8deb112233e0bcc4aa13bd414e53e986bbdf7a3a26af803cdab0d87c04e30de8",
+    "statements": [
+      "CREATE TABLE \"groundcrew\".\"fences\" (\n\t\"resource\" text PRIMARY KEY NOT NULL,\n\t\"fence\" bigint NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now()\n);"
+    ]
   }
 ];

@@ -1,0 +1,3 @@
+export { LockLostError, type LockLostKind, StaleFenceError } from "./errors.ts";
+export { assertFence, type FenceExecutor } from "./fence.ts";
+export { fences } from "./schema.ts";
