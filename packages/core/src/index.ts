@@ -1,3 +1,4 @@
 export * from "./clock.ts";
 export * from "./db/index.ts";
 export * from "./errors.ts";
+export * from "./mutex/index.ts";
