@@ -15,5 +15,18 @@ export const migrations: readonly Migration[] = [
     "statements": [
       "CREATE TABLE \"groundcrew\".\"fences\" (\n\t\"resource\" text PRIMARY KEY NOT NULL,\n\t\"fence\" bigint NOT NULL,\n\t\"updated_at\" timestamp with time zone DEFAULT now()\n);"
     ]
+  },
+  {
+    "name": "0002_run_once_sweep_admin",
+    "hash": "df0b495ef848df6e20be789fdff5574ea472eb417c9ef36c0d40a8c3cc72a9b6",
+    "statements": [
+      "CREATE TABLE \"groundcrew\".\"run_once_tasks\" (\n\t\"name\" text PRIMARY KEY NOT NULL,\n\t\"status\" text NOT NULL,\n\t\"checksum\" text NOT NULL,\n\t\"actor\" text NOT NULL,\n\t\"attempts\" integer DEFAULT 1 NOT NULL,\n\t\"started_at\" timestamp with time zone NOT NULL,\n\t\"finished_at\" timestamp with time zone,\n\t\"output\" jsonb,\n\t\"error\" text\n);",
+      "CREATE TABLE \"groundcrew\".\"sweep_runs\" (\n\t\"table_name\" text PRIMARY KEY NOT NULL,\n\t\"started_at\" timestamp with time zone NOT NULL,\n\t\"finished_at\" timestamp with time zone NOT NULL,\n\t\"swept\" bigint NOT NULL,\n\t\"batches\" integer NOT NULL\n);",
+      "CREATE TABLE \"groundcrew\".\"admin_approvals\" (\n\t\"id\" bigserial PRIMARY KEY NOT NULL,\n\t\"action\" text NOT NULL,\n\t\"params\" jsonb NOT NULL,\n\t\"requested_by\" text NOT NULL,\n\t\"request_id\" text NOT NULL,\n\t\"confirmation\" text NOT NULL,\n\t\"preview_count\" integer NOT NULL,\n\t\"status\" text NOT NULL,\n\t\"approved_by\" text,\n\t\"job_id\" text,\n\t\"created_at\" timestamp with time zone NOT NULL,\n\t\"decided_at\" timestamp with time zone\n);",
+      "CREATE TABLE \"groundcrew\".\"admin_audit\" (\n\t\"id\" bigserial PRIMARY KEY NOT NULL,\n\t\"action\" text NOT NULL,\n\t\"actor\" text NOT NULL,\n\t\"request_id\" text NOT NULL,\n\t\"params\" jsonb NOT NULL,\n\t\"outcome\" text NOT NULL,\n\t\"reason\" text,\n\t\"job_id\" text,\n\t\"approval_id\" bigint,\n\t\"created_at\" timestamp with time zone NOT NULL\n);",
+      "CREATE INDEX \"admin_approvals_pending_idx\" ON \"groundcrew\".\"admin_approvals\" USING btree (\"request_id\") WHERE status = 'pending';",
+      "CREATE INDEX \"admin_audit_request_id_idx\" ON \"groundcrew\".\"admin_audit\" USING btree (\"request_id\");",
+      "CREATE INDEX \"admin_audit_created_at_idx\" ON \"groundcrew\".\"admin_audit\" USING btree (\"created_at\");"
+    ]
   }
 ];

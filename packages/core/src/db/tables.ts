@@ -2,4 +2,7 @@
 // Each primitive adds one line here: `export * from "../<primitive>/schema.ts";`
 
 export * from "../mutex/schema.ts";
+export * from "../run-once/schema.ts";
+export * from "../sweep/schema.ts";
+export * from "../admin/schema.ts";
 export { groundcrew } from "./schema.ts";
