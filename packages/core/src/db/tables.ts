@@ -5,4 +5,6 @@ export * from "../mutex/schema.ts";
 export * from "../run-once/schema.ts";
 export * from "../sweep/schema.ts";
 export * from "../admin/schema.ts";
+export * from "../jobs/schema.ts";
+export * from "../dead-letters/schema.ts";
 export { groundcrew } from "./schema.ts";
