@@ -47,5 +47,12 @@ export const migrations: readonly Migration[] = [
       "CREATE INDEX \"dead_letters_fingerprint_idx\" ON \"groundcrew\".\"dead_letters\" USING btree (fingerprint,id);",
       "CREATE INDEX \"dead_letters_job_name_idx\" ON \"groundcrew\".\"dead_letters\" USING btree (job_name,id);"
     ]
+  },
+  {
+    "name": "0004_checkpoints",
+    "hash": "ca460a885e890c8a0cc975ae0c13d0f20e628f7078975056a78cd17162f7425d",
+    "statements": [
+      "CREATE TABLE \"groundcrew\".\"checkpoints\" (\n\t\"job_key\" text PRIMARY KEY NOT NULL,\n\t\"job_name\" text NOT NULL,\n\t\"cursor\" jsonb,\n\t\"processed\" bigint DEFAULT 0 NOT NULL,\n\t\"estimated_total\" bigint,\n\t\"batch_size\" integer NOT NULL,\n\t\"status\" text DEFAULT 'running' NOT NULL,\n\t\"fence\" bigint,\n\t\"rate\" double precision,\n\t\"last_error\" text,\n\t\"started_at\" timestamp with time zone NOT NULL,\n\t\"updated_at\" timestamp with time zone NOT NULL,\n\t\"finished_at\" timestamp with time zone,\n\tCONSTRAINT \"checkpoints_status_check\" CHECK (\"groundcrew\".\"checkpoints\".\"status\" in ('running', 'paused', 'cancelled', 'done', 'failed'))\n);"
+    ]
   }
 ];

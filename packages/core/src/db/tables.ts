@@ -7,4 +7,5 @@ export * from "../sweep/schema.ts";
 export * from "../admin/schema.ts";
 export * from "../jobs/schema.ts";
 export * from "../dead-letters/schema.ts";
+export * from "../checkpoints/schema.ts";
 export { groundcrew } from "./schema.ts";
