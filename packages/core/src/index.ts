@@ -2,3 +2,4 @@ export * from "./clock.ts";
 export * from "./db/index.ts";
 export * from "./errors.ts";
 export * from "./mutex/index.ts";
+export * from "./run-once/index.ts";
