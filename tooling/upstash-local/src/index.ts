@@ -1,1 +1,1 @@
-export {};
+export * from "./redis-rest/index.ts";

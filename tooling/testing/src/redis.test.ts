@@ -1,0 +1,38 @@
+import { Redis } from "@upstash/redis";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createTestRedis, type TestRedis } from "./redis.ts";
+
+describe("createTestRedis", () => {
+  let t: TestRedis;
+  beforeAll(async () => {
+    t = await createTestRedis();
+  });
+  afterAll(() => t.close());
+
+  test("the official client reads its writes through the front over real Redis", async () => {
+    const key = `${t.prefix}k`;
+    await Promise.all([t.redis.set(key, { a: 1 }), t.redis.incr(`${t.prefix}n`)]);
+    expect(await t.redis.get(key)).toEqual({ a: 1 });
+    expect(await t.redis.get(`${t.prefix}n`)).toBe(1);
+  });
+
+  test("createScript falls back from EVALSHA to EVAL after SCRIPT FLUSH", async () => {
+    const script = t.redis.createScript<string>("return ARGV[1] .. redis.call('incr', KEYS[1])");
+    await t.redis.scriptFlush();
+    expect(await script.exec([`${t.prefix}s`], ["n="])).toBe("n=1");
+    expect(await script.evalsha([`${t.prefix}s`], ["n="])).toBe("n=2");
+  });
+
+  test("a wrong token is refused with 401 Unauthorized", async () => {
+    const stranger = new Redis({ url: t.url, token: "wrong", retry: false });
+    await expect(stranger.get(`${t.prefix}k`)).rejects.toThrow(/Unauthorized/);
+  });
+
+  test("close() deletes every key under the prefix", async () => {
+    const other = await createTestRedis();
+    const keys = [`${other.prefix}a`, `${other.prefix}b`];
+    await other.redis.mset({ [keys[0] as string]: "1", [keys[1] as string]: "2" });
+    await other.close();
+    expect(await t.redis.exists(...keys)).toBe(0);
+  });
+});

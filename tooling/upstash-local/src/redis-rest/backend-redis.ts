@@ -1,0 +1,140 @@
+// The real-Redis backend: one shared ioredis connection for single commands and pipelines, and a
+// small pool of exclusive connections for MULTI/EXEC and blocking commands, so concurrent
+// transactions never share a connection (the SRH bug #25 the spec describes).
+import { Redis, ReplyError } from "ioredis";
+import { assertAllowedCommand, blockingCommands } from "./command-policy.ts";
+import {
+  type RedisReply,
+  RedisReplyError,
+  type RedisRestBackend,
+  type TransactionResult,
+} from "./types.ts";
+
+/** Options of `createRedisBackend`. */
+export interface RedisBackendOptions {
+  /** `redis://[user:password@]host:port[/db]`; default `redis://127.0.0.1:6379`. */
+  url?: string;
+  /** Idle exclusive connections kept for reuse; default 8. */
+  maxIdleConnections?: number;
+}
+
+/** ioredis reply (buffers, numbers, null, nested arrays, nested ReplyErrors) → RedisReply. */
+function toReply(value: unknown): RedisReply {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "number" || typeof value === "string") return value;
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ReplyError) return new RedisReplyError((value as Error).message);
+  if (Array.isArray(value)) return value.map(toReply);
+  return String(value);
+}
+
+/** Runs `promise`; a Redis error reply becomes a `RedisReplyError` value, anything else throws. */
+async function settle(promise: Promise<unknown>): Promise<RedisReply> {
+  try {
+    return toReply(await promise);
+  } catch (err) {
+    if (err instanceof ReplyError) return new RedisReplyError((err as Error).message);
+    throw err;
+  }
+}
+
+function run(connection: Redis, argv: string[]): Promise<unknown> {
+  const [name = "", ...args] = argv;
+  return connection.callBuffer(name, ...args);
+}
+
+function createPool(shared: Redis, maxIdle: number) {
+  const idle: Redis[] = [];
+  const all = new Set<Redis>();
+  const fresh = () => shared.duplicate().on("error", () => {});
+  return {
+    async use<T>(work: (connection: Redis) => Promise<T>): Promise<T> {
+      const connection = idle.pop() ?? fresh();
+      all.add(connection);
+      try {
+        const result = await work(connection);
+        if (idle.length < maxIdle) idle.push(connection);
+        else void connection.quit().finally(() => all.delete(connection));
+        return result;
+      } catch (err) {
+        all.delete(connection);
+        connection.disconnect(); // its state (e.g. half a MULTI) is unknown now
+        throw err;
+      }
+    },
+    async close(): Promise<void> {
+      for (const connection of all) connection.disconnect();
+      idle.length = 0;
+      all.clear();
+    },
+  };
+}
+
+async function transact(connection: Redis, commands: string[][]): Promise<TransactionResult> {
+  const queued = [run(connection, ["multi"]), ...commands.map((argv) => run(connection, argv))];
+  const exec = run(connection, ["exec"]);
+  const [queueReplies, result] = await Promise.all([Promise.all(queued.map(settle)), settle(exec)]);
+  if (result instanceof RedisReplyError) {
+    const cause = queueReplies.find((reply) => reply instanceof RedisReplyError);
+    const detail = cause instanceof RedisReplyError ? ` (${cause.message})` : "";
+    return { ok: false, error: `${result.message}${detail}` };
+  }
+  return { ok: true, replies: Array.isArray(result) ? result : [] };
+}
+
+/**
+ * A backend over a real Redis (RESP2, via ioredis). Connects lazily; when Redis is down, requests
+ * fail after a few retries with 503 instead of hanging.
+ *
+ * @example
+ * ```ts
+ * const backend = createRedisBackend({ url: "redis://127.0.0.1:6379" });
+ * await backend.command(["incr", "hits"]); // 1
+ * await backend.close();
+ * ```
+ */
+export function createRedisBackend(options: RedisBackendOptions = {}): RedisRestBackend {
+  const shared = new Redis(options.url ?? "redis://127.0.0.1:6379", {
+    lazyConnect: true,
+    maxRetriesPerRequest: 2,
+    connectTimeout: 3000,
+    connectionName: "groundcrew-upstash-local",
+  });
+  shared.on("error", () => {}); // reported per request; never crash the front
+  const pool = createPool(shared, options.maxIdleConnections ?? 8);
+  const runShared = (argv: string[]) => {
+    assertAllowedCommand(argv[0] ?? "");
+    if (blockingCommands.has(argv[0] ?? "")) return pool.use((c) => settle(run(c, argv)));
+    return settle(run(shared, argv));
+  };
+  const guarded = (argv: string[]) => {
+    try {
+      return runShared(argv);
+    } catch (err) {
+      return Promise.resolve(err as RedisReplyError);
+    }
+  };
+  return {
+    kind: "redis",
+    async command(argv) {
+      const reply = await guarded(argv);
+      if (reply instanceof RedisReplyError) throw reply;
+      return reply;
+    },
+    pipeline: (commands) => Promise.all(commands.map(guarded)),
+    async transaction(commands) {
+      for (const argv of commands) {
+        try {
+          assertAllowedCommand(argv[0] ?? "");
+        } catch (err) {
+          return { ok: false, error: `EXECABORT Transaction discarded: ${(err as Error).message}` };
+        }
+      }
+      return pool.use((connection) => transact(connection, commands));
+    },
+    async close() {
+      await pool.close();
+      shared.disconnect();
+    },
+  };
+}

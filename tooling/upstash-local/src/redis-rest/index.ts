@@ -1,0 +1,10 @@
+export { createMemoryBackend, memoryCommands } from "./backend-memory.ts";
+export { createRedisBackend, type RedisBackendOptions } from "./backend-redis.ts";
+export { createRequestHandler, type RequestHandlerOptions } from "./http.ts";
+export { type RedisRest, type RedisRestOptions, startRedisRest } from "./server.ts";
+export {
+  type RedisReply,
+  RedisReplyError,
+  type RedisRestBackend,
+  type TransactionResult,
+} from "./types.ts";
