@@ -1,4 +1,5 @@
 export * from "./clock.ts";
+export * from "./counters/index.ts";
 export * from "./db/index.ts";
 export * from "./errors.ts";
 export * from "./mutex/index.ts";
