@@ -1,3 +1,4 @@
+export * from "./batches/index.ts";
 export * from "./clock.ts";
 export * from "./counters/index.ts";
 export * from "./db/index.ts";
