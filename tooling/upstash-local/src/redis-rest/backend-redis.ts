@@ -38,9 +38,10 @@ async function settle(promise: Promise<unknown>): Promise<RedisReply> {
   }
 }
 
+/** Upper-case names bypass ioredis's argument/reply transformers (e.g. HGETALL → object). */
 function run(connection: Redis, argv: string[]): Promise<unknown> {
   const [name = "", ...args] = argv;
-  return connection.callBuffer(name, ...args);
+  return connection.callBuffer(name.toUpperCase(), ...args);
 }
 
 function createPool(shared: Redis, maxIdle: number) {

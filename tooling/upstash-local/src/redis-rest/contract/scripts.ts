@@ -1,0 +1,76 @@
+// Contract: EVAL, EVALSHA, SCRIPT LOAD/EXISTS/FLUSH and createScript's NOSCRIPT fallback.
+import { createHash } from "node:crypto";
+import { describe, expect, test } from "vitest";
+import type { ContractContext } from "./harness.ts";
+
+const compareAndDelete = `
+if redis.call("get", KEYS[1]) == ARGV[1] then
+  return redis.call("del", KEYS[1])
+end
+return 0`;
+
+/**
+ * Registers the Lua scripting contract tests.
+ *
+ * @example
+ * ```ts
+ * describeScripts(useContractFront("redis"));
+ * ```
+ */
+export function describeScripts(ctx: () => ContractContext): void {
+  describe("scripts", () => {
+    test("eval runs Lua with keys and args and returns nested arrays", async () => {
+      const { redis, key } = ctx();
+      const reply = await redis.eval(
+        "redis.call('set', KEYS[1], ARGV[1]); return {redis.call('get', KEYS[1]), 7, {'x'}}",
+        [key("k")],
+        ["owner-a"],
+      );
+      expect(reply).toEqual(["owner-a", 7, ["x"]]);
+    });
+
+    test("Lua true becomes 1 and false becomes nil", async () => {
+      const { redis } = ctx();
+      expect(await redis.eval("return true", [], [])).toBe(1);
+      expect(await redis.eval("return false", [], [])).toBeNull();
+    });
+
+    test("script load returns the sha1 that evalsha and script exists accept", async () => {
+      const { redis, key } = ctx();
+      const source = "return redis.call('incr', KEYS[1])";
+      const sha = await redis.scriptLoad(source);
+      expect(sha).toBe(createHash("sha1").update(source).digest("hex"));
+      expect(await redis.scriptExists(sha, "0".repeat(40))).toEqual([1, 0]);
+      expect(await redis.evalsha(sha, [key("n")], [])).toBe(1);
+      expect(await redis.evalsha(sha, [key("n")], [])).toBe(2);
+    });
+
+    test("evalsha of an unknown script fails with NOSCRIPT", async () => {
+      const { redis } = ctx();
+      await expect(redis.evalsha("f".repeat(40), [], [])).rejects.toThrow(/NOSCRIPT/);
+    });
+
+    test("createScript runs a compare-and-delete and falls back to EVAL after SCRIPT FLUSH", async () => {
+      const { redis, key } = ctx();
+      const release = redis.createScript<number>(compareAndDelete);
+      await redis.set(key("lock"), "owner-a");
+      await redis.scriptFlush();
+      expect(await release.exec([key("lock")], ["owner-b"])).toBe(0);
+      expect(await redis.scriptExists(release.sha1)).toEqual([1]);
+      expect(await release.exec([key("lock")], ["owner-a"])).toBe(1);
+      expect(await redis.exists(key("lock"))).toBe(0);
+    });
+
+    test("concurrent createScript calls after a flush all succeed", async () => {
+      const { redis, key } = ctx();
+      const incr = redis.createScript<number>("return redis.call('incr', KEYS[1])");
+      await redis.scriptFlush();
+      const replies = await Promise.all(
+        Array.from({ length: 20 }, () => incr.exec([key("n")], [])),
+      );
+      expect([...replies].sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 20 }, (_, i) => i + 1),
+      );
+    });
+  });
+}
