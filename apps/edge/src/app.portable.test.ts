@@ -1,0 +1,49 @@
+import { describe, expect, test } from "vitest";
+import { createApp } from "./app.ts";
+import { timingSafeEqual } from "./http/constant-time.ts";
+import { fakeDeps, fixedHealth } from "./testing/fakes.ts";
+
+describe("edge app without services (portable)", () => {
+  test("GET /health/live answers pass as application/health+json", async () => {
+    const res = await createApp(fakeDeps()).request("/health/live");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("application/health+json");
+    expect(((await res.json()) as { status: string }).status).toBe("pass");
+  });
+
+  test("GET /health answers 503 when a critical probe fails", async () => {
+    const app = createApp(fakeDeps({ health: fixedHealth({ status: "fail" }) }));
+    const res = await app.request("/health");
+    expect(res.status).toBe(503);
+    expect(res.headers.get("cache-control")).toMatch(/max-age=\d+/);
+  });
+
+  test("an unknown route is a 404 JSON error, and a valid X-Request-Id is echoed", async () => {
+    const res = await createApp(fakeDeps()).request("/nope", {
+      headers: { "X-Request-Id": "req-123" },
+    });
+    expect(res.status).toBe(404);
+    expect(res.headers.get("x-request-id")).toBe("req-123");
+    const body = (await res.json()) as { error: { code: string } };
+    expect(body.error.code).toBe("not_found");
+  });
+
+  test("admin routes refuse a missing or wrong bearer token with 401", async () => {
+    const app = createApp(fakeDeps());
+    const missing = await app.request("/admin/actions");
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get("www-authenticate")).toContain("Bearer");
+    const wrong = await app.request("/admin/actions", {
+      headers: { Authorization: "Bearer alice-token-0123456780" },
+    });
+    expect(wrong.status).toBe(401);
+    const body = JSON.stringify(await wrong.json());
+    expect(body).not.toContain("alice-token");
+  });
+
+  test("timingSafeEqual() tells equal from different secrets of any length", async () => {
+    expect(await timingSafeEqual("secret-a", "secret-a")).toBe(true);
+    expect(await timingSafeEqual("secret-a", "secret-b")).toBe(false);
+    expect(await timingSafeEqual("short", "a-much-longer-secret")).toBe(false);
+  });
+});

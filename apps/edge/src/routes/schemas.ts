@@ -1,0 +1,46 @@
+import { z } from "@hono/zod-openapi";
+
+/** The uniform error body, for the OpenAPI document. */
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .openapi("Error");
+
+/** `{ description, content: application/json ErrorSchema }` for a response map. */
+export function errorResponse(description: string) {
+  return { description, content: { "application/json": { schema: ErrorSchema } } };
+}
+
+/** A JSON response entry for a response map. */
+export function jsonResponse<T extends z.ZodType>(description: string, schema: T) {
+  return { description, content: { "application/json": { schema } } };
+}
+
+/** A JSON request body entry. */
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { required: true, content: { "application/json": { schema } } };
+}
+
+/** Bearer auth, as the OpenAPI document names it. */
+export const bearer = [{ bearerAuth: [] }];
+
+/** Errors every authenticated route may answer. */
+export const authErrors = {
+  401: errorResponse("missing or wrong bearer token"),
+  503: errorResponse("the service behind this route is not configured"),
+} as const;
+
+/** A name or id in a path: short, printable, no slashes. */
+export const Name = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\w.:-]+$/);
+
+/** A free-text note from an operator. */
+export const Note = z.string().trim().min(1).max(2000);
