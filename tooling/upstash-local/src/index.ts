@@ -1,1 +1,2 @@
+export * from "./qstash/index.ts";
 export * from "./redis-rest/index.ts";
