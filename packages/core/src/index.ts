@@ -5,3 +5,4 @@ export * from "./db/index.ts";
 export * from "./errors.ts";
 export * from "./mutex/index.ts";
 export * from "./run-once/index.ts";
+export * from "./sweep/index.ts";

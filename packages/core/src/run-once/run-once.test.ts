@@ -131,3 +131,12 @@ describe("runPending()", () => {
     expect(() => defineTask({ name: "", description: "", run: async () => 1 })).toThrow(/name/);
   });
 });
+
+test("listTasks() reports times as Dates", async () => {
+  const clock = manualClock(Date.UTC(2026, 3, 1));
+  const task = defineTask({ name: "dated", description: "", run: async () => 1 });
+  await runPending(t.db, [task], { actor: "x", clock });
+  const [listed] = await listTasks(t.db, [task]);
+  expect(listed?.startedAt).toEqual(new Date(Date.UTC(2026, 3, 1)));
+  expect(listed?.finishedAt).toEqual(new Date(Date.UTC(2026, 3, 1)));
+});

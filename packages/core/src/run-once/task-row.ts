@@ -34,7 +34,17 @@ export async function readRows(
     select name, status, checksum, actor, attempts, started_at as "startedAt",
            finished_at as "finishedAt", output, error
     from groundcrew.run_once_tasks where name = any(${names as string[]})`;
-  return new Map(rows.map((r) => [r.name, r]));
+  // drizzle makes its postgres.js client return timestamps as strings.
+  return new Map(
+    rows.map((r) => [
+      r.name,
+      { ...r, startedAt: toDate(r.startedAt) ?? new Date(0), finishedAt: toDate(r.finishedAt) },
+    ]),
+  );
+}
+
+function toDate(value: Date | string | null): Date | null {
+  return value === null ? null : new Date(value);
 }
 
 export async function markRunning(
