@@ -5,6 +5,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { list as redisCommandNames } from "@ioredis/commands";
 import RedisMock from "ioredis-mock";
 import { assertAllowedCommand } from "./command-policy.ts";
+import { normalizeOptions } from "./memory-args.ts";
 import { expectedKeyType, wrongTypeError } from "./memory-types.ts";
 import { type RedisReply, RedisReplyError, type RedisRestBackend } from "./types.ts";
 
@@ -111,7 +112,19 @@ function createRunner(mock: Mock) {
       const actual = await mock.type(args[0]);
       if (actual !== "none" && actual !== type) throw new RedisReplyError(wrongTypeError);
     }
-    return call(name, args);
+    if (name === "strlen") {
+      const value = await mock.get(args[0] ?? "");
+      return value === null ? 0 : Buffer.byteLength(value); // ioredis-mock counts UTF-16 units
+    }
+    const reply = await call(name, normalizeOptions(argv).slice(1));
+    if (typeof reply === "number" && Number.isNaN(reply)) {
+      throw new RedisReplyError(
+        name.includes("float")
+          ? "ERR value is not a valid float"
+          : "ERR value is not an integer or out of range",
+      );
+    }
+    return reply;
   };
 }
 
