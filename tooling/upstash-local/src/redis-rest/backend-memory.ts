@@ -4,7 +4,11 @@
 import { createHash, randomUUID } from "node:crypto";
 import { list as redisCommandNames } from "@ioredis/commands";
 import RedisMock from "ioredis-mock";
-import { assertAllowedCommand } from "./command-policy.ts";
+import {
+  assertAllowedCommand,
+  blockingCommands,
+  connectionStateCommands,
+} from "./command-policy.ts";
 import { normalizeOptions } from "./memory-args.ts";
 import { expectedKeyType, wrongTypeError } from "./memory-types.ts";
 import { type RedisReply, RedisReplyError, type RedisRestBackend } from "./types.ts";
@@ -17,7 +21,8 @@ let commandList: readonly string[] | undefined;
 
 /**
  * The commands the memory backend runs (lower-case): every Redis command ioredis-mock 8
- * implements, plus SCRIPT LOAD/EXISTS/FLUSH, EVAL_RO and EVALSHA_RO.
+ * implements, plus SCRIPT LOAD/EXISTS/FLUSH, EVAL_RO and EVALSHA_RO, minus blocking and
+ * connection-state commands.
  *
  * @example
  * ```ts
@@ -28,10 +33,24 @@ export function memoryCommands(): readonly string[] {
   if (commandList) return commandList;
   const probe = new RedisMock({ host: "groundcrew-probe", lazyConnect: true });
   const methods = probe as unknown as Record<string, unknown>;
-  const names = redisCommandNames.filter((name) => typeof methods[name] === "function");
+  // ioredis-mock defines unimplemented commands as non-enumerable stubs that throw.
+  const implemented = (name: string) =>
+    typeof methods[name] === "function" &&
+    Object.getOwnPropertyDescriptor(probe, name)?.enumerable !== false;
+  // Blocking commands would stall the serial queue forever, so the memory backend has none.
+  const names = redisCommandNames.filter(
+    (name) =>
+      implemented(name) && !connectionStateCommands.has(name) && !blockingCommands.has(name),
+  );
   probe.disconnect();
   commandList = [...new Set([...names, ...scriptCommands])].sort();
   return commandList;
+}
+
+let commandSet: ReadonlySet<string> | undefined;
+function supportedCommands(): ReadonlySet<string> {
+  commandSet ??= new Set(memoryCommands());
+  return commandSet;
 }
 
 function sha1(script: string): string {
@@ -70,7 +89,12 @@ function precheck(argv: string[]): RedisReplyError | undefined {
   } catch (err) {
     return err as RedisReplyError;
   }
-  return memoryCommands().includes(argv[0] ?? "") ? undefined : unknownCommand(argv);
+  if (blockingCommands.has(argv[0] ?? "")) {
+    return new RedisReplyError(
+      `ERR blocking command '${argv[0]}' is not supported by the memory backend (use --backend redis)`,
+    );
+  }
+  return supportedCommands().has(argv[0] ?? "") ? undefined : unknownCommand(argv);
 }
 
 function createRunner(mock: Mock) {

@@ -2,7 +2,8 @@
 // (transactions have their own endpoint; pub/sub and MONITOR need a streaming transport).
 import { RedisReplyError } from "./types.ts";
 
-const connectionStateCommands = new Set([
+/** Commands that would change a shared connection's state; every backend refuses them. */
+export const connectionStateCommands: ReadonlySet<string> = new Set([
   "multi",
   "exec",
   "discard",

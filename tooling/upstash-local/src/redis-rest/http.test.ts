@@ -85,6 +85,7 @@ describe("bad input gets 4xx and the server stays up", () => {
   test("unknown and connection-state commands get 400 with Redis-style text", async () => {
     await expectError(await post("/", ["nope", "a"]), 400, /^ERR unknown command 'nope'/);
     await expectError(await post("/", ["multi"]), 400, /use \/multi-exec|transactions go to/);
+    await expectError(await post("/", ["blpop", "q", 0]), 400, /blocking command 'blpop'/);
   });
 });
 
