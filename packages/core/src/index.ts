@@ -8,3 +8,4 @@ export * from "./jobs/index.ts";
 export * from "./mutex/index.ts";
 export * from "./run-once/index.ts";
 export * from "./sweep/index.ts";
+export * from "./connections/index.ts";

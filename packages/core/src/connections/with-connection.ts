@@ -1,0 +1,37 @@
+import type postgres from "postgres";
+import {
+  type ConnectionScope,
+  type ReserveConnectionOptions,
+  type RunOptions,
+  reserveConnection,
+} from "./reserve.ts";
+
+/** Options of {@link withConnection}: the reservation's, plus those of the one unit. */
+export interface WithConnectionOptions
+  extends ReserveConnectionOptions,
+    Pick<RunOptions, "signal"> {}
+
+/**
+ * Reserves a connection, runs `fn` as one unit on it (verified, with the statement timeout,
+ * retried as a whole after a transient failure), and releases the connection. For a job of many
+ * batches, use {@link reserveConnection} and call `run()` per batch instead.
+ *
+ * @example
+ * ```ts
+ * const total = await withConnection(database.sql, ({ db }) =>
+ *   db.transaction(async (tx) => (await tx.execute(sql`select count(*) from t`)).length),
+ * );
+ * ```
+ */
+export async function withConnection<T>(
+  sql: postgres.Sql,
+  fn: (scope: ConnectionScope) => Promise<T>,
+  options: WithConnectionOptions = {},
+): Promise<T> {
+  const connection = reserveConnection(sql, options);
+  try {
+    return await connection.run(fn, { signal: options.signal });
+  } finally {
+    await connection.close();
+  }
+}
