@@ -1,5 +1,6 @@
 export * from "./batches/index.ts";
 export * from "./clock.ts";
+export * from "./connections/index.ts";
 export * from "./counters/index.ts";
 export * from "./db/index.ts";
 export * from "./dead-letters/index.ts";
@@ -8,4 +9,3 @@ export * from "./jobs/index.ts";
 export * from "./mutex/index.ts";
 export * from "./run-once/index.ts";
 export * from "./sweep/index.ts";
-export * from "./connections/index.ts";
