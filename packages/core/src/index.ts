@@ -1,3 +1,4 @@
+export * from "./admin/index.ts";
 export * from "./batches/index.ts";
 export * from "./clock.ts";
 export * from "./connections/index.ts";

@@ -50,15 +50,11 @@ export const adminApprovals = groundcrew.table(
     requestId: text("request_id").notNull(),
     confirmation: text().notNull(),
     previewCount: integer("preview_count").notNull(),
-    status: text().$type<"pending" | "approved">().notNull(),
+    status: text().$type<"pending" | "approved" | "stale">().notNull(),
     approvedBy: text("approved_by"),
     jobId: text("job_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
     decidedAt: timestamp("decided_at", { withTimezone: true }),
   },
-  (t) => [
-    index("admin_approvals_pending_idx")
-      .on(t.requestId)
-      .where(sql`status = 'pending'`),
-  ],
+  (t) => [index("admin_approvals_pending_idx").on(t.requestId).where(sql`status = 'pending'`)],
 );
