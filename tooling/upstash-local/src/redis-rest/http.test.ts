@@ -89,49 +89,6 @@ describe("bad input gets 4xx and the server stays up", () => {
   });
 });
 
-describe("replies", () => {
-  test("nil is {result: null} and errors are 400 with the error text verbatim", async () => {
-    expect(await (await post("/", ["get", "missing"])).json()).toEqual({ result: null });
-    await expectError(
-      await post("/", ["evalsha", "f".repeat(40), 0]),
-      400,
-      /^NOSCRIPT No matching script/,
-    );
-  });
-
-  test("Upstash-Encoding: base64 encodes every string at every depth, not numbers or nil", async () => {
-    const headers = { "upstash-encoding": "base64" };
-    await post("/", ["hset", "h", "é", "🚀"]);
-    const single = await (await post("/", ["hgetall", "h"], headers)).json();
-    const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
-    expect(single).toEqual({ result: [b64("é"), b64("🚀")] });
-    const pipeline = await (
-      await post(
-        "/pipeline",
-        [
-          ["incr", "n"],
-          ["get", "missing"],
-          ["eval", "return {'a', 2}", 0],
-        ],
-        headers,
-      )
-    ).json();
-    expect(pipeline).toEqual([{ result: 1 }, { result: null }, { result: ["YQ==", 2] }]);
-  });
-
-  test("numbers, booleans and null arguments become decimal text, true/false and empty", async () => {
-    await post("/", ["mset", "a", 5000, "b", true, "c", null, "d", 0.5]);
-    expect(await (await post("/", ["mget", "a", "b", "c", "d"])).json()).toEqual({
-      result: ["5000", "true", "", "0.5"],
-    });
-  });
-
-  test("a transaction with an unknown command is discarded with 400 EXECABORT", async () => {
-    await expectError(await post("/multi-exec", [["set", "t", "1"], ["nope"]]), 400, /^EXECABORT/);
-    expect(await (await post("/", ["exists", "t"])).json()).toEqual({ result: 0 });
-  });
-});
-
 test("an unreachable Redis gets 503 without the Redis URL's password", async () => {
   const dead = await startRedisRest({
     token,
