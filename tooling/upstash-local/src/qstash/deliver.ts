@@ -1,3 +1,5 @@
+import { Agent as HttpAgent, request as httpRequest } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Clock } from "./clock.ts";
 import { canonicalHeaderName } from "./headers.ts";
 import { signDelivery } from "./signature.ts";
@@ -17,12 +19,50 @@ export interface AttemptInput {
   signal: AbortSignal;
 }
 
-function toHeaderMap(headers: Headers): HeaderMap {
-  const out: HeaderMap = {};
+const agents = {
+  http: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
+  https: new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
+};
+
+function send(
+  url: URL,
+  method: string,
+  headers: Headers,
+  body: Uint8Array | undefined,
+  signal: AbortSignal,
+) {
+  const isHttps = url.protocol === "https:";
+  const request = isHttps ? httpsRequest : httpRequest;
+  const outgoing: Record<string, string> = {};
   headers.forEach((value, name) => {
-    out[canonicalHeaderName(name)] = [value];
+    outgoing[name] = value;
   });
-  return out;
+  if (body !== undefined) outgoing["content-length"] = String(body.byteLength);
+  return new Promise<AttemptResult>((resolve, reject) => {
+    const req = request(
+      url,
+      { method, headers: outgoing, agent: isHttps ? agents.https : agents.http, signal },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("error", reject);
+        res.on("end", () => {
+          const header: HeaderMap = {};
+          for (const [name, value] of Object.entries(res.headers)) {
+            if (value !== undefined)
+              header[canonicalHeaderName(name)] = Array.isArray(value) ? value : [value];
+          }
+          resolve({
+            status: res.statusCode ?? 0,
+            header,
+            body: new Uint8Array(Buffer.concat(chunks)),
+          });
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end(body === undefined ? undefined : Buffer.from(body));
+  });
 }
 
 /**
@@ -59,15 +99,13 @@ export async function attemptDelivery(input: AttemptInput): Promise<AttemptResul
   }
   try {
     const hasBody = input.method !== "GET" && input.method !== "HEAD";
-    const response = await fetch(input.url, {
-      method: input.method,
+    return await send(
+      new URL(input.url),
+      input.method,
       headers,
-      body: hasBody ? new Uint8Array(input.body) : undefined,
-      redirect: "manual",
-      signal: controller.signal,
-    });
-    const body = new Uint8Array(await response.arrayBuffer());
-    return { status: response.status, header: toHeaderMap(response.headers), body };
+      hasBody ? input.body : undefined,
+      controller.signal,
+    );
   } catch (error) {
     const reason = controller.signal.aborted ? controller.signal.reason : error;
     const message = reason instanceof Error ? reason.message : String(reason);

@@ -93,7 +93,7 @@ export async function startQStash(options: QStashOptions = {}): Promise<QStashEm
   const hostname = options.hostname ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, hostname, () => resolve());
+    server.listen({ port: options.port ?? 0, host: hostname, backlog: 4096 }, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const host = hostname.includes(":") ? `[${hostname}]` : hostname;

@@ -30,7 +30,7 @@ export interface Answer {
  */
 export async function startDestination(
   clock: Clock,
-  answer: (r: Received, index: number) => Answer = () => ({ status: 200 }),
+  answer: (r: Received, index: number) => Answer | Promise<Answer> = () => ({ status: 200 }),
 ) {
   const requests: Received[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
@@ -47,8 +47,9 @@ export async function startDestination(
         atMs: clock.now(),
       };
       requests.push(received);
-      const reply = answer(received, requests.length - 1);
-      res.writeHead(reply.status, reply.headers).end(reply.body ?? "ok");
+      Promise.resolve(answer(received, requests.length - 1)).then((reply) => {
+        res.writeHead(reply.status, reply.headers).end(reply.body ?? "ok");
+      });
       for (const w of waiters.filter((w) => requests.length >= w.count)) {
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve();
