@@ -1,0 +1,54 @@
+import { startDaemon } from "../../daemon.ts";
+import type { Command } from "../command.ts";
+import { ExitCode } from "../exit-codes.ts";
+
+/** Resolves on the first SIGTERM/SIGINT; a second one exits the process at once. */
+function firstSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    let seen = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (seen) {
+        // Nothing is corrupted by exiting now: batches commit with their checkpoint, and the
+        // job's lease expires and is reaped, so another daemon resumes from the checkpoint.
+        process.stderr.write(`groundcrew daemon: second ${signal}, exiting now\n`);
+        process.exit(ExitCode.interrupted);
+      }
+      seen = true;
+      resolve(signal);
+    };
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
+  });
+}
+
+/** `groundcrew daemon` */
+export const daemonCommand: Command = {
+  name: "daemon",
+  summary: "Run the daemon: QStash ingress, workers, /metrics and /health",
+  options: {
+    port: { type: "string", description: "HTTP port (default PORT or 8787)" },
+    "no-schedules": { type: "boolean", description: "do not sync QStash schedules on start" },
+  },
+  details: `
+Env: DATABASE_URL, QSTASH_CURRENT_SIGNING_KEY, QSTASH_NEXT_SIGNING_KEY, GROUNDCREW_PUBLIC_URL
+(required); UPSTASH_REDIS_REST_URL/_TOKEN (job locks); QSTASH_URL/QSTASH_TOKEN (schedule sync);
+PORT, HOST, GROUNDCREW_CONCURRENCY, GROUNDCREW_SHUTDOWN_TIMEOUT_MS, LOG_LEVEL.
+SIGTERM/SIGINT: stop claiming, let running jobs reach a checkpoint, release locks, exit 0.
+A second signal exits at once (130).`,
+  async run({ values, runtime }) {
+    const config = await runtime.config();
+    const port = values.port === undefined ? runtime.env.PORT : Number(values.port);
+    const stopping = firstSignal();
+    const daemon = await startDaemon({
+      env: { ...runtime.env, PORT: port },
+      config,
+      syncSchedules: values["no-schedules"] !== true,
+    });
+    process.stdout.write(
+      `${JSON.stringify({ msg: "groundcrew daemon ready", url: daemon.url })}\n`,
+    );
+    await stopping;
+    await daemon.stop();
+    return ExitCode.ok;
+  },
+};

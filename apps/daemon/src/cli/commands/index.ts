@@ -1,0 +1,20 @@
+import type { CommandGroup } from "../command.ts";
+import { daemonCommand } from "./daemon.ts";
+import { jobsGroup } from "./jobs.ts";
+import { countersGroup, migrateCommand, sweepCommand, tasksGroup } from "./maintenance.ts";
+import { schedulesGroup } from "./schedules.ts";
+
+/** Every `groundcrew` command. */
+export const rootGroup: CommandGroup = {
+  name: "",
+  summary: "groundcrew: the Groundcrew daemon and operations CLI",
+  commands: [
+    daemonCommand,
+    migrateCommand,
+    jobsGroup,
+    tasksGroup,
+    countersGroup,
+    sweepCommand,
+    schedulesGroup,
+  ],
+};

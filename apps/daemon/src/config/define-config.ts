@@ -1,0 +1,115 @@
+import type { Db } from "@groundcrew/core";
+import type { CounterCacheSpec } from "@groundcrew/core/counters";
+import type { Task } from "@groundcrew/core/run-once";
+import type { SweepSpec } from "@groundcrew/core/sweep";
+import type { JobContext } from "../worker/job-context.ts";
+
+/** A job's class, most important first; backpressure never skips `critical`. */
+export type JobClass = "critical" | "default" | "low";
+
+/** Options every job kind shares. */
+interface JobOptions<Payload> {
+  /** Backpressure class. Default "default". */
+  class?: JobClass;
+  /** Total tries including the first. Default 5. */
+  maxAttempts?: number;
+  /**
+   * A Redis mutex key (or a function of the payload) held while the job runs; the lease's
+   * fencing token guards the job's checkpoint writes. No lock when omitted.
+   */
+  lock?: string | ((payload: Payload) => string);
+  /** Mutex TTL (renewed automatically while the job runs). Default 30 000. */
+  lockTtlMs?: number;
+  /** Parses/validates the payload before the job is enqueued (e.g. a zod schema's `parse`). */
+  parsePayload?: (payload: unknown) => Payload;
+  /** One line for `groundcrew jobs` and logs. */
+  description?: string;
+}
+
+/** A plain job: `run(ctx)` does the work; its return value is stored as the job's output. */
+export interface PlainJobDefinition<Payload = unknown> extends JobOptions<Payload> {
+  kind?: "plain";
+  run(ctx: JobContext<Payload>): Promise<unknown>;
+}
+
+/**
+ * A batch job: `batch(payload)` returns a core batch job (`defineBatchJob(...)`) which the worker
+ * runs with `runBatchJob`, resuming from its checkpoint after a crash, a deploy or a shutdown.
+ */
+export interface BatchJobDefinition<Payload = unknown> extends JobOptions<Payload> {
+  kind: "batch";
+  // biome-ignore lint/suspicious/noExplicitAny: the core batch definition is generic over rows.
+  batch: (payload: Payload) => any;
+  /** The checkpoint key of one run. Default `<job name>` (one checkpoint per job name). */
+  jobKey?: (payload: Payload) => string;
+}
+
+/** Any job the daemon can run. */
+export type JobDefinition<Payload = unknown> =
+  | PlainJobDefinition<Payload>
+  | BatchJobDefinition<Payload>;
+
+/** A cron schedule that QStash fires into `POST /qstash/<job>`. */
+export interface ScheduleDefinition {
+  /** 5-field cron in UTC (QStash's resolution is one minute); `CRON_TZ=Area/City ` prefix allowed. */
+  cron: string;
+  /** The job it enqueues (a key of `jobs`, or a built-in job). */
+  job: string;
+  /** The payload of each enqueued job. Default `{}`. */
+  payload?: unknown;
+  /** QStash delivery retries. Default 3. */
+  retries?: number;
+}
+
+/** The whole daemon configuration: what `groundcrew.config.ts` default-exports. */
+export interface GroundcrewConfig {
+  /** Pool options; the URL comes from DATABASE_URL. */
+  database?: { max?: number; statementTimeoutMs?: number; applicationName?: string };
+  /** Prefix of every Redis key the daemon writes (mutexes). Default "groundcrew:". */
+  redis?: { keyPrefix?: string };
+  /** The path prefix QStash delivers to. Default "/qstash". */
+  qstash?: { pathPrefix?: string };
+  /** The user's jobs by name. */
+  // biome-ignore lint/suspicious/noExplicitAny: payload types differ per job.
+  jobs?: Record<string, JobDefinition<any>>;
+  /** Schedules by stable id; synced to QStash on start (created, updated, removed). */
+  schedules?: Record<string, ScheduleDefinition>;
+  /** Run-once tasks (`defineTask(...)`), run in order by `tasks run` and `groundcrew.run-once`. */
+  tasks?: readonly Task[];
+  /** Counter caches by name, repaired by `counters repair` and `groundcrew.repair-counters`. */
+  counters?: Record<string, CounterCacheSpec & { batchSize?: number }>;
+  /** Mark-then-sweep tables by name, swept by `sweep` and the `groundcrew.sweep` job. */
+  sweeps?: Record<string, SweepSpec & { graceMs: number; batchSize?: number }>;
+  /** Admin actions the edge app offers; their work runs here as jobs. */
+  adminActions?: readonly unknown[];
+  /** Extra health probes for `GET /health`. */
+  health?: { probes?: readonly unknown[]; cacheMs?: number };
+  /** Backpressure limits per job class. */
+  backpressure?: Record<string, unknown>;
+  /** Worker tuning; env variables override. */
+  worker?: {
+    concurrency?: number;
+    pollMs?: number;
+    leaseMs?: number;
+    shutdownTimeoutMs?: number;
+  };
+  /** Called once the daemon is ready, with its database (e.g. demo seeding). */
+  onStart?: (ctx: { db: Db }) => Promise<void>;
+}
+
+/**
+ * Types a `groundcrew.config.ts`. Returns its argument unchanged.
+ *
+ * @example
+ * ```ts
+ * // groundcrew.config.ts
+ * import { defineConfig } from "@groundcrew/daemon";
+ * export default defineConfig({
+ *   jobs: { "send-digest": { class: "low", run: async ({ payload, logger }) => { … } } },
+ *   schedules: { nightly: { cron: "0 3 * * *", job: "send-digest" } },
+ * });
+ * ```
+ */
+export function defineConfig(config: GroundcrewConfig): GroundcrewConfig {
+  return config;
+}

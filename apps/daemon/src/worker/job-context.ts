@@ -1,0 +1,53 @@
+import type { Db } from "@groundcrew/core";
+import type { Logger } from "pino";
+
+/** The job being run, as the handler sees it. */
+export interface JobInfo {
+  readonly id: number;
+  readonly name: string;
+  readonly class: string;
+  /** This run's attempt number, from 1. */
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly actor: string | null;
+  readonly requestId: string | null;
+}
+
+/** The part of a core mutex lease a handler may use. */
+export interface JobLease {
+  readonly key: string;
+  /** The fencing token: pass it to checkpoint writes so a stale holder cannot write. */
+  readonly fence: number;
+  /** Fires when the lease is lost. */
+  readonly signal: AbortSignal;
+}
+
+/** Progress of a job: rows or items done of an optional total. */
+export interface JobProgress {
+  done: number;
+  total?: number | null;
+}
+
+/**
+ * What every handler receives. Long work must watch `signal` (shutdown, lease lost, lock lost)
+ * and stop at a safe point; batch jobs get this for free from the checkpointed batch runner.
+ */
+export interface JobContext<Payload = unknown> {
+  readonly job: JobInfo;
+  readonly payload: Payload;
+  /** The pool. Prefer `withConnection` for work that should survive a dropped connection. */
+  readonly db: Db;
+  /**
+   * Runs `fn` with the database, re-running it (whole) after a transient connection error or a
+   * transaction conflict; `fn` must be a transaction or idempotent.
+   */
+  withConnection<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  /** The mutex lease when the job declares `lock`, else undefined. */
+  readonly lease: JobLease | undefined;
+  /** Structured logger carrying jobId, job, requestId and actor. */
+  readonly logger: Logger;
+  /** Aborted on shutdown, on a lost lease/lock or when the job's lease in the table is lost. */
+  readonly signal: AbortSignal;
+  /** Reports progress (logged and shown by the CLI's progress bars). */
+  progress(update: JobProgress): void;
+}

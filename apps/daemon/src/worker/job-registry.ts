@@ -1,0 +1,61 @@
+import type { GroundcrewConfig, JobClass, JobDefinition } from "../config/define-config.ts";
+import { builtinJobs } from "./builtin-jobs.ts";
+import type { JobContext } from "./job-context.ts";
+
+/** A runnable job as the worker and the ingress see it, whatever its kind. */
+export interface RegisteredJob {
+  name: string;
+  class: JobClass;
+  maxAttempts: number;
+  builtin: boolean;
+  description: string;
+  definition: JobDefinition;
+  /** The mutex key for this payload, or undefined for an unlocked job. */
+  lockKey(payload: unknown): string | undefined;
+  lockTtlMs: number;
+  parsePayload?: (payload: unknown) => unknown;
+}
+
+/** The jobs of one daemon: the user's from the config plus the built-in ones. */
+export interface JobRegistry {
+  get(name: string): RegisteredJob | undefined;
+  list(): RegisteredJob[];
+}
+
+/**
+ * Builds the registry from a config: its `jobs` plus `groundcrew.run-once`,
+ * `groundcrew.repair-counters` and `groundcrew.sweep`.
+ *
+ * @example
+ * ```ts
+ * const registry = createJobRegistry(config);
+ * registry.get("groundcrew.sweep")?.class; // "low"
+ * ```
+ */
+export function createJobRegistry(config: GroundcrewConfig): JobRegistry {
+  const jobs = new Map<string, RegisteredJob>();
+  const add = (name: string, definition: JobDefinition, builtin: boolean) => {
+    const lock = definition.lock;
+    jobs.set(name, {
+      name,
+      class: definition.class ?? "default",
+      maxAttempts: definition.maxAttempts ?? 5,
+      builtin,
+      description: definition.description ?? "",
+      definition,
+      lockKey: (payload) =>
+        lock === undefined ? undefined : typeof lock === "string" ? lock : lock(payload),
+      lockTtlMs: definition.lockTtlMs ?? 30_000,
+      parsePayload: definition.parsePayload,
+    });
+  };
+  for (const [name, definition] of Object.entries(builtinJobs(config))) add(name, definition, true);
+  for (const [name, definition] of Object.entries(config.jobs ?? {})) add(name, definition, false);
+  return {
+    get: (name) => jobs.get(name),
+    list: () => [...jobs.values()],
+  };
+}
+
+/** The handler type of a plain job, re-exported for built-ins. */
+export type PlainRun = (ctx: JobContext<unknown>) => Promise<unknown>;

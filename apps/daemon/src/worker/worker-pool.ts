@@ -1,0 +1,146 @@
+import { claimJobs, heartbeatJobs, type Job, reapExpiredLeases } from "@groundcrew/core/jobs";
+import { type RunJobDeps, type RunJobOutcome, runJob } from "./run-job.ts";
+
+/** Options of {@link createWorkerPool}. Durations in ms. */
+export interface WorkerPoolOptions extends Omit<RunJobDeps, "shutdown"> {
+  /** Jobs run at once. Default 4. */
+  concurrency?: number;
+  /** Idle wait between claims when the table had nothing due. Default 1 000. */
+  pollMs?: number;
+  /** The job-table lease; heartbeats renew it every third of it. Default 30 000. */
+  leaseMs?: number;
+  /** Called after each job run, e.g. by tests waiting for a job. */
+  onJobDone?: (job: Job, outcome: RunJobOutcome) => void;
+}
+
+/** A running pool of claim loops. */
+export interface WorkerPool {
+  start(): void;
+  /** Claims now instead of waiting for the next poll (ingress calls this after an enqueue). */
+  wake(): void;
+  /**
+   * Stops claiming, aborts running jobs (batch jobs stop at their next checkpoint) and waits up
+   * to `timeoutMs` for them to finish or release; resolves with how many were still running.
+   */
+  stop(timeoutMs: number): Promise<{ stillRunning: number }>;
+  /** Ids of the jobs running now. */
+  running(): number[];
+}
+
+/**
+ * Creates the worker pool: one dispatcher that claims up to `concurrency` jobs with
+ * `FOR UPDATE SKIP LOCKED`, a heartbeat timer renewing their leases (a job whose lease was lost
+ * is aborted) and a reaper returning other workers' expired leases to pending.
+ *
+ * @example
+ * ```ts
+ * const pool = createWorkerPool({ db, registry, workerId, clock: systemClock, logger, metrics });
+ * pool.start(); … await pool.stop(30_000);
+ * ```
+ */
+export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
+  const concurrency = options.concurrency ?? 4;
+  const pollMs = options.pollMs ?? 1_000;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const shutdown = new AbortController();
+  const deps: RunJobDeps = { ...options, shutdown: shutdown.signal };
+  const running = new Map<number, { abort: AbortController; done: Promise<void> }>();
+  let wakeUp: (() => void) | undefined;
+  let loop: Promise<void> | undefined;
+  const timers: NodeJS.Timeout[] = [];
+  const log = options.logger;
+
+  const startJob = (job: Job) => {
+    const abort = new AbortController();
+    const done = runJob(job, AbortSignal.any([abort.signal, shutdown.signal]), deps)
+      .then((outcome) => options.onJobDone?.(job, outcome))
+      .catch((err: Error) => log.error({ jobId: job.id, err: err.message }, "job run crashed"))
+      .finally(() => {
+        running.delete(job.id);
+        wakeUp?.();
+      });
+    running.set(job.id, { abort, done });
+  };
+
+  const dispatch = async () => {
+    while (!shutdown.signal.aborted) {
+      const free = concurrency - running.size;
+      let claimed = 0;
+      if (free > 0) {
+        try {
+          const jobs = await claimJobs(options.db, {
+            workerId: options.workerId,
+            limit: free,
+            leaseMs,
+            clock: options.clock,
+          });
+          claimed = jobs.length;
+          for (const job of jobs) startJob(job);
+        } catch (err) {
+          log.error({ err: (err as Error).message }, "claim failed");
+        }
+      }
+      if (claimed > 0 && claimed === free) continue;
+      await new Promise<void>((resolve) => {
+        wakeUp = resolve;
+        options.clock.sleep(pollMs, shutdown.signal).then(resolve, resolve);
+      });
+      wakeUp = undefined;
+    }
+  };
+
+  const heartbeat = async () => {
+    const ids = [...running.keys()];
+    if (ids.length === 0) return;
+    try {
+      const kept = new Set(
+        await heartbeatJobs(options.db, {
+          workerId: options.workerId,
+          ids,
+          leaseMs,
+          clock: options.clock,
+        }),
+      );
+      for (const id of ids) {
+        if (!kept.has(id)) running.get(id)?.abort.abort(new Error("job lease lost"));
+      }
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, "heartbeat failed");
+    }
+  };
+
+  const reap = async () => {
+    try {
+      const reaped = await reapExpiredLeases(options.db, { clock: options.clock });
+      if (reaped > 0) log.info({ reaped }, "expired job leases reaped");
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, "reaping failed");
+    }
+  };
+
+  return {
+    start() {
+      loop = dispatch();
+      timers.push(setInterval(heartbeat, Math.max(50, Math.floor(leaseMs / 3))));
+      timers.push(setInterval(reap, leaseMs));
+      for (const t of timers) t.unref();
+      void reap();
+    },
+    wake: () => wakeUp?.(),
+    async stop(timeoutMs) {
+      shutdown.abort(new Error("daemon shutting down"));
+      wakeUp?.();
+      for (const t of timers) clearInterval(t);
+      await loop;
+      const all = Promise.all([...running.values()].map((r) => r.done));
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      });
+      await Promise.race([all, timeout]);
+      clearTimeout(timer);
+      return { stillRunning: running.size };
+    },
+    running: () => [...running.keys()],
+  };
+}
