@@ -1,7 +1,12 @@
 export { type BackoffOptions, retryDelayMs } from "./backoff.ts";
 export { type CancelJobOptions, cancelJob } from "./cancel-job.ts";
 export { type ClaimJobsOptions, claimJobs } from "./claim-jobs.ts";
-export { type CompleteJobOptions, completeJob } from "./complete-job.ts";
+export {
+  type CompleteJobOptions,
+  type CompleteJobsOptions,
+  completeJob,
+  completeJobs,
+} from "./complete-job.ts";
 export { enqueueJob, enqueueJobs, type JobExecutor } from "./enqueue-jobs.ts";
 export { isPermanentJobError, PermanentJobError } from "./errors.ts";
 export { type FailJobOptions, type FailJobResult, failJob } from "./fail-job.ts";
