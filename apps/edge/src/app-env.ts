@@ -5,5 +5,7 @@ export interface AppEnv {
     requestId: string;
     /** The authenticated admin (admin and dead-letter routes only). */
     actor: string;
+    /** The console session's CSRF token (console routes only). */
+    csrf: string;
   };
 }

@@ -63,6 +63,7 @@ export interface AuditEntry {
   params: unknown;
   outcome: string;
   reason: string | null;
+  jobId: string | null;
 }
 
 /** Guarded admin actions: list, preview, request, approve, and the audit log. */

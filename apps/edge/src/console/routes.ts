@@ -1,8 +1,70 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { Hono } from "hono";
+import { html } from "hono/html";
 import type { AppEnv } from "../app-env.ts";
 import type { EdgeDeps } from "../deps.ts";
+import { rateLimitActor } from "../http/auth.ts";
+import { findActor } from "../http/constant-time.ts";
+import { HttpProblem } from "../http/errors.ts";
+import { endSession, requireSession, startSession } from "./auth.ts";
+import { formField, who } from "./context.ts";
+import { page } from "./layout.ts";
+import { auditBody, tasksBody } from "./pages-actions.ts";
+import { loadOverview, overviewBody } from "./pages-overview.ts";
+import { registerConsoleActions } from "./routes-actions.ts";
+import { registerConsoleDeadLetters } from "./routes-dead-letters.ts";
 
-/** Registers the ops console under /console. */
-export function registerConsole(app: OpenAPIHono<AppEnv>, _deps: EdgeDeps): void {
-  app.get("/console", (c) => c.html("<!doctype html><title>Groundcrew console</title>"));
+function loginPage(error?: string) {
+  return page(
+    "Log in",
+    undefined,
+    html`${error ? html`<p class="error">${error}</p>` : ""}
+<form method="post" action="/console/login"><label>Admin token<br>
+<input type="password" name="token" required autocomplete="current-password"></label>
+<button>Log in</button></form>`,
+  );
+}
+
+/**
+ * Registers the ops console under /console: server-rendered pages that read without
+ * JavaScript; actions are plain forms carrying a CSRF token.
+ *
+ * @example
+ * ```ts
+ * registerConsole(app, deps);
+ * ```
+ */
+export function registerConsole(app: OpenAPIHono<AppEnv>, deps: EdgeDeps): void {
+  const ui = new Hono<AppEnv>();
+  ui.get("/login", (c) => c.html(loginPage()));
+  ui.post("/login", async (c) => {
+    const actor = await findActor(deps.adminTokens, await formField(c, "token"));
+    if (!actor) return c.html(loginPage("That token is not a configured admin token."), 401);
+    await startSession(c, deps, actor);
+    return c.redirect("/console", 303);
+  });
+  ui.use("*", requireSession(deps));
+  ui.post("/logout", (c) => {
+    endSession(c);
+    return c.redirect("/console/login", 303);
+  });
+  ui.get("/", async (c) =>
+    c.html(page("Overview", who(c), overviewBody(await loadOverview(deps)))),
+  );
+  ui.get("/tasks", async (c) =>
+    c.html(
+      page("Run-once tasks", who(c), tasksBody(deps.overview ? await deps.overview.tasks() : [])),
+    ),
+  );
+  ui.get("/audit", async (c) => {
+    if (!deps.admin)
+      throw new HttpProblem(503, "not_configured", "the audit log needs DATABASE_URL");
+    const entries = await deps.admin.audit({ limit: 200 });
+    return c.html(page("Audit log", who(c), auditBody(entries)));
+  });
+  ui.post("/actions/*", rateLimitActor(deps));
+  ui.post("/approvals/*", rateLimitActor(deps));
+  registerConsoleDeadLetters(ui, deps);
+  registerConsoleActions(ui, deps);
+  app.route("/console", ui);
 }

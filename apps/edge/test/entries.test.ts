@@ -5,9 +5,9 @@ import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, test } from "vitest";
 
-const appDir = fileURLToPath(new URL("../../", import.meta.url));
+const appDir = fileURLToPath(new URL("../", import.meta.url));
 const bin = (name: string) =>
-  fileURLToPath(new URL(`../../../../node_modules/.bin/${name}`, import.meta.url));
+  fileURLToPath(new URL(`../../../node_modules/.bin/${name}`, import.meta.url));
 const children: ChildProcess[] = [];
 
 function freePort(): Promise<number> {

@@ -1,0 +1,64 @@
+import { html } from "hono/html";
+import type { EdgeDeps, HealthDocument } from "../deps.ts";
+import { duration, type Html } from "./layout.ts";
+
+type Overview = Awaited<ReturnType<typeof loadOverview>>;
+
+/** Reads everything the overview shows, in parallel; a missing source shows as empty. */
+export async function loadOverview(deps: EdgeDeps) {
+  const o = deps.overview;
+  const [health, queues, running, locks, groups] = await Promise.all([
+    deps.health.full(),
+    o ? o.queues() : [],
+    o ? o.runningJobs() : [],
+    o ? o.locks() : [],
+    deps.deadLetters ? deps.deadLetters.groups({ status: "open", limit: 10 }) : [],
+  ]);
+  return { health, queues, running, locks, groups };
+}
+
+function healthTable(doc: HealthDocument): Html {
+  const rows = Object.entries(doc.checks ?? {}).flatMap(([key, results]) =>
+    results.map((r) => {
+      const x = r as {
+        status?: string;
+        observedValue?: unknown;
+        observedUnit?: string;
+        output?: string;
+      };
+      return html`<tr><td>${key}</td><td class="${x.status ?? ""}">${x.status ?? "?"}</td>
+<td>${String(x.observedValue ?? "")} ${x.observedUnit ?? ""}</td><td>${x.output ?? ""}</td></tr>`;
+    }),
+  );
+  return html`<p>Status: <strong class="${doc.status}">${doc.status}</strong></p>
+<table><tr><th>check</th><th>status</th><th>observed</th><th>output</th></tr>${rows}</table>`;
+}
+
+/**
+ * The overview page body: health, queues by class, dead-letter groups, running jobs with
+ * progress and ETA, held locks.
+ *
+ * @example
+ * ```ts
+ * page("Overview", who, overviewBody(await loadOverview(deps)));
+ * ```
+ */
+export function overviewBody(v: Overview): Html {
+  return html`<h2>Health</h2>${healthTable(v.health)}
+<h2>Queues</h2><table><tr><th>class</th><th>depth</th><th>oldest pending</th></tr>
+${v.queues.map((q) => html`<tr><td>${q.jobClass}</td><td>${q.depth}</td><td>${duration(q.oldestAgeMs)}</td></tr>`)}</table>
+<h2>Open dead-letter groups</h2><table><tr><th>job</th><th>error</th><th>count</th><th>last seen</th></tr>
+${v.groups.map(
+  (g) => html`<tr><td>${g.jobName}</td>
+<td><a href="/console/dead-letters?fingerprint=${encodeURIComponent(g.fingerprint)}">${g.errorClass}: ${g.message}</a></td>
+<td>${g.count}</td><td>${g.lastSeen}</td></tr>`,
+)}</table>
+<h2>Running jobs</h2><table><tr><th>job</th><th>progress</th><th>ETA</th></tr>
+${v.running.map(
+  (j) => html`<tr><td>${j.name} #${j.id}</td>
+<td><progress max="${j.total ?? ""}" value="${j.processed}"></progress> ${j.processed}${j.total === null ? "" : ` / ${j.total}`}</td>
+<td>${duration(j.etaMs)}</td></tr>`,
+)}</table>
+<h2>Held locks</h2><table><tr><th>lock</th><th>owner</th><th>expires in</th></tr>
+${v.locks.map((l) => html`<tr><td>${l.name}</td><td>${l.owner}</td><td>${duration(l.expiresInMs)}</td></tr>`)}</table>`;
+}

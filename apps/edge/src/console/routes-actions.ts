@@ -1,0 +1,141 @@
+import type { Context, Hono } from "hono";
+import { html } from "hono/html";
+import type { AppEnv } from "../app-env.ts";
+import type { AdminApproveResult, AdminRequestResult, AdminService, EdgeDeps } from "../deps.ts";
+import { HttpProblem } from "../http/errors.ts";
+import { formField, who } from "./context.ts";
+import { csrfField, message, page } from "./layout.ts";
+import { actionsBody, confirmBody } from "./pages-actions.ts";
+
+function service(deps: EdgeDeps): AdminService {
+  if (!deps.admin) throw new HttpProblem(503, "not_configured", "admin actions need DATABASE_URL");
+  return deps.admin;
+}
+
+function caller(c: Context<AppEnv>) {
+  return { actor: c.get("actor"), requestId: c.get("requestId") };
+}
+
+function parseParams(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text || "{}");
+    return value && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function outcomePage(c: Context<AppEnv>, result: AdminRequestResult | AdminApproveResult) {
+  switch (result.outcome) {
+    case "accepted":
+      return c.html(
+        page(
+          "Accepted",
+          who(c),
+          message("notice", `Accepted as job ${result.jobId}; it runs in the background.`),
+        ),
+        202,
+      );
+    case "pending-approval":
+      return c.html(
+        page(
+          "Waiting for approval",
+          who(c),
+          message("notice", `Waiting for a second admin to approve request ${result.approvalId}.`),
+        ),
+        202,
+      );
+    case "refused":
+      return c.html(
+        page("Refused", who(c), message("error", `Refused (${result.reason}): ${result.message}`)),
+        422,
+      );
+    case "unknown-action":
+      return c.html(
+        page("Refused", who(c), message("error", `No admin action named ${result.name}.`)),
+        404,
+      );
+    case "not-found":
+      return c.html(
+        page("Refused", who(c), message("error", `No pending approval ${result.approvalId}.`)),
+        404,
+      );
+    case "invalid-params":
+      return c.html(
+        page(
+          "Refused",
+          who(c),
+          message("error", `The params do not match the schema: ${JSON.stringify(result.issues)}`),
+        ),
+        400,
+      );
+  }
+}
+
+/**
+ * Console pages for admin actions: list → preview → typed confirmation → accepted or refused,
+ * and approving a two-person request.
+ *
+ * @example
+ * ```ts
+ * registerConsoleActions(ui, deps);
+ * ```
+ */
+export function registerConsoleActions(ui: Hono<AppEnv>, deps: EdgeDeps): void {
+  ui.get("/actions", (c) => {
+    const approve = html`<h2>Approve a two-person request</h2>
+<form method="post" action="/console/approvals">${csrfField(c.get("csrf"))}
+<input type="text" name="approvalId" required pattern="[0-9]+" placeholder="approval id"> <button>Approve</button></form>`;
+    return c.html(
+      page(
+        "Admin actions",
+        who(c),
+        html`${actionsBody(service(deps).list(), c.get("csrf"))}${approve}`,
+      ),
+    );
+  });
+  ui.post("/actions/:name/preview", async (c) => {
+    const name = c.req.param("name");
+    const text = await formField(c, "params");
+    const params = parseParams(text);
+    if (!params)
+      return c.html(
+        page("Preview", who(c), message("error", "params must be a JSON object.")),
+        400,
+      );
+    const preview = await service(deps).preview(name, params, caller(c));
+    if (preview.outcome !== "ok") return outcomePage(c, preview);
+    return c.html(
+      page(
+        `Confirm ${name}`,
+        who(c),
+        confirmBody(name, JSON.stringify(params), preview, c.get("csrf")),
+      ),
+    );
+  });
+  ui.post("/actions/:name", async (c) => {
+    const params = parseParams(await formField(c, "params"));
+    if (!params)
+      return c.html(
+        page("Refused", who(c), message("error", "params must be a JSON object.")),
+        400,
+      );
+    const confirmation = await formField(c, "confirmation");
+    return outcomePage(
+      c,
+      await service(deps).request(c.req.param("name"), { params, confirmation }, caller(c)),
+    );
+  });
+  ui.post("/approvals", async (c) => {
+    const approvalId = (await formField(c, "approvalId")).trim();
+    if (!/^\d{1,19}$/.test(approvalId)) {
+      return c.html(
+        page("Refused", who(c), message("error", "approval id must be a number.")),
+        400,
+      );
+    }
+    return outcomePage(c, await service(deps).approve(approvalId, caller(c)));
+  });
+}

@@ -1,0 +1,111 @@
+import type { Clock, Db } from "@groundcrew/core";
+import {
+  type AdminAction,
+  type AdminActionResult,
+  type AdminDispatch,
+  adminActionInfo,
+  adminAudit,
+  approveAdminAction,
+  listAdminAudit,
+  previewAdminAction,
+  requestAdminAction,
+} from "@groundcrew/core/admin";
+import type { AdminApproveResult, AdminCaller, AdminRequestResult, AdminService } from "../deps.ts";
+
+/** What {@link createAdminService} needs. */
+export interface AdminServiceOptions {
+  db: Db;
+  /** The actions this deployment offers. */
+  actions: readonly AdminAction<never>[];
+  /** Where accepted work goes: QStash to the daemon, or the job table (core's default). */
+  dispatch?: AdminDispatch;
+  clock: Clock;
+}
+
+function toRequestResult(r: AdminActionResult): AdminRequestResult {
+  if (r.outcome === "accepted") return { outcome: "accepted", jobId: r.jobId };
+  if (r.outcome === "pending-approval")
+    return { outcome: "pending-approval", approvalId: r.approvalId };
+  if (r.reason === "invalid-params") return { outcome: "invalid-params", issues: r.issues };
+  return { outcome: "refused", reason: r.reason, message: r.message };
+}
+
+/**
+ * The admin API's service over @groundcrew/core's guard rails: every request and approval is
+ * audited by core; attempts core never sees (unknown action, rate limited) are audited here.
+ *
+ * @example
+ * ```ts
+ * const admin = createAdminService({ db, actions: [purge], clock: systemClock });
+ * ```
+ */
+export function createAdminService(options: AdminServiceOptions): AdminService {
+  const { db, actions, dispatch, clock } = options;
+  const find = (name: string) =>
+    actions.find((a) => a.name === name) as AdminAction<unknown> | undefined;
+  const auditRefusal = async (action: string, reason: string, caller: AdminCaller) => {
+    await db.insert(adminAudit).values({
+      action: action.slice(0, 200),
+      actor: caller.actor,
+      requestId: caller.requestId,
+      params: {},
+      outcome: "refused",
+      reason,
+      createdAt: new Date(clock.now()),
+    });
+  };
+  return {
+    list: () => actions.map((a) => adminActionInfo(a as AdminAction<unknown>)),
+    async preview(name, params) {
+      const action = find(name);
+      if (!action) return { outcome: "unknown-action", name };
+      const p = await previewAdminAction(db, action, params);
+      if (p.outcome === "invalid-params") return p;
+      return { outcome: "ok", summary: p.summary, count: p.count, confirmation: p.confirmation };
+    },
+    async request(name, input, caller) {
+      const action = find(name);
+      if (!action) {
+        await auditRefusal(name, `unknown-action: no admin action named ${name}`, caller);
+        return { outcome: "unknown-action", name };
+      }
+      const r = await requestAdminAction(db, action, {
+        ...caller,
+        ...input,
+        clock,
+        ...(dispatch ? { dispatch } : {}),
+      });
+      return toRequestResult(r);
+    },
+    async approve(approvalId, caller): Promise<AdminApproveResult> {
+      const r = await approveAdminAction(db, {
+        approvalId,
+        ...caller,
+        actions,
+        clock,
+        ...(dispatch ? { dispatch } : {}),
+      });
+      if (r.outcome === "refused" && r.reason === "not-found")
+        return { outcome: "not-found", approvalId };
+      const mapped = toRequestResult(r);
+      return mapped.outcome === "invalid-params" || mapped.outcome === "unknown-action"
+        ? { outcome: "refused", reason: "invalid-params", message: "stored params no longer valid" }
+        : mapped;
+    },
+    auditRefusal,
+    async audit({ limit, actor }) {
+      const rows = await listAdminAudit(db, { limit, ...(actor ? { actor } : {}) });
+      return rows.map((r) => ({
+        id: r.id,
+        at: r.createdAt.toISOString(),
+        actor: r.actor,
+        requestId: r.requestId,
+        action: r.action,
+        params: r.params,
+        outcome: r.outcome,
+        reason: r.reason,
+        jobId: r.jobId,
+      }));
+    },
+  };
+}
