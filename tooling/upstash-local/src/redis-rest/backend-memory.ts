@@ -1,61 +1,16 @@
 // The embedded in-memory backend: ioredis-mock (Redis semantics, Lua via fengari) behind a
 // serial queue, so every request (single, pipeline, transaction) runs alone, as on one Redis
-// thread. The front keeps its own sha1 → script map because ioredis-mock has no SCRIPT command.
-import { createHash, randomUUID } from "node:crypto";
-import { list as redisCommandNames } from "@ioredis/commands";
+// thread. Scripts: memory-scripts.ts; which commands run: memory-commands.ts.
+import { randomUUID } from "node:crypto";
 import RedisMock from "ioredis-mock";
-import {
-  assertAllowedCommand,
-  blockingCommands,
-  connectionStateCommands,
-} from "./command-policy.ts";
 import { normalizeOptions } from "./memory-args.ts";
+import { precheckMemoryCommand } from "./memory-commands.ts";
+import { createScriptRunner } from "./memory-scripts.ts";
 import { expectedKeyType, wrongTypeError } from "./memory-types.ts";
 import { type RedisReply, RedisReplyError, type RedisRestBackend } from "./types.ts";
 
 type Mock = InstanceType<typeof RedisMock>;
 type Method = (...args: string[]) => Promise<unknown>;
-
-const scriptCommands = ["script", "eval", "evalsha", "eval_ro", "evalsha_ro"];
-let commandList: readonly string[] | undefined;
-
-/**
- * The commands the memory backend runs (lower-case): every Redis command ioredis-mock 8
- * implements, plus SCRIPT LOAD/EXISTS/FLUSH, EVAL_RO and EVALSHA_RO, minus blocking and
- * connection-state commands.
- *
- * @example
- * ```ts
- * memoryCommands().includes("hincrby"); // true
- * ```
- */
-export function memoryCommands(): readonly string[] {
-  if (commandList) return commandList;
-  const probe = new RedisMock({ host: "groundcrew-probe", lazyConnect: true });
-  const methods = probe as unknown as Record<string, unknown>;
-  // ioredis-mock defines unimplemented commands as non-enumerable stubs that throw.
-  const implemented = (name: string) =>
-    typeof methods[name] === "function" &&
-    Object.getOwnPropertyDescriptor(probe, name)?.enumerable !== false;
-  // Blocking commands would stall the serial queue forever, so the memory backend has none.
-  const names = redisCommandNames.filter(
-    (name) =>
-      implemented(name) && !connectionStateCommands.has(name) && !blockingCommands.has(name),
-  );
-  probe.disconnect();
-  commandList = [...new Set([...names, ...scriptCommands])].sort();
-  return commandList;
-}
-
-let commandSet: ReadonlySet<string> | undefined;
-function supportedCommands(): ReadonlySet<string> {
-  commandSet ??= new Set(memoryCommands());
-  return commandSet;
-}
-
-function sha1(script: string): string {
-  return createHash("sha1").update(script).digest("hex");
-}
 
 /** ioredis-mock value → RESP2 shape: objects flatten to [k, v, ...]; Lua true → 1, false → nil. */
 function toReply(value: unknown): RedisReply {
@@ -74,63 +29,14 @@ function asReplyError(err: unknown): RedisReplyError {
   return new RedisReplyError(/^[A-Z]+ /.test(message) ? message : `ERR ${message}`);
 }
 
-function unknownCommand(argv: string[]): RedisReplyError {
-  const args = argv
-    .slice(1, 4)
-    .map((a) => `'${a.slice(0, 40)}'`)
-    .join(" ");
-  return new RedisReplyError(`ERR unknown command '${argv[0]}', with args beginning with: ${args}`);
-}
-
-/** Checks a command before it runs; returns the error Redis would queue/raise, if any. */
-function precheck(argv: string[]): RedisReplyError | undefined {
-  try {
-    assertAllowedCommand(argv[0] ?? "");
-  } catch (err) {
-    return err as RedisReplyError;
-  }
-  if (blockingCommands.has(argv[0] ?? "")) {
-    return new RedisReplyError(
-      `ERR blocking command '${argv[0]}' is not supported by the memory backend (use --backend redis)`,
-    );
-  }
-  return supportedCommands().has(argv[0] ?? "") ? undefined : unknownCommand(argv);
-}
-
 function createRunner(mock: Mock) {
-  const scripts = new Map<string, string>();
   const call = (name: string, args: string[]) =>
     ((mock as unknown as Record<string, Method>)[name] as Method).apply(mock, args);
-  const evalScript = (script: string, args: string[]) => {
-    scripts.set(sha1(script), script);
-    return call("eval", [script, ...args]);
-  };
-  const script = (args: string[]): unknown => {
-    const sub = (args[0] ?? "").toLowerCase();
-    if (sub === "load" && args[1] !== undefined) {
-      scripts.set(sha1(args[1]), args[1]);
-      return sha1(args[1]);
-    }
-    if (sub === "exists")
-      return args.slice(1).map((sha) => (scripts.has(sha.toLowerCase()) ? 1 : 0));
-    if (sub === "flush") {
-      scripts.clear();
-      return "OK";
-    }
-    throw new RedisReplyError(
-      `ERR unknown or unsupported SCRIPT subcommand '${sub}' (memory backend: LOAD, EXISTS, FLUSH)`,
-    );
-  };
+  const scripts = createScriptRunner((script, args) => call("eval", [script, ...args]));
   return async (argv: string[]): Promise<unknown> => {
     const [name = "", ...args] = argv;
-    if (name === "script") return script(args);
-    if (name === "eval" || name === "eval_ro") return evalScript(args[0] ?? "", args.slice(1));
-    if (name === "evalsha" || name === "evalsha_ro") {
-      const source = scripts.get((args[0] ?? "").toLowerCase());
-      if (source === undefined)
-        throw new RedisReplyError("NOSCRIPT No matching script. Please use EVAL.");
-      return call("eval", [source, ...args.slice(1)]);
-    }
+    const scripted = scripts(name, args);
+    if (scripted) return scripted;
     const type = expectedKeyType.get(name);
     if (type && args[0] !== undefined) {
       const actual = await mock.type(args[0]);
@@ -172,7 +78,7 @@ export function createMemoryBackend(): RedisRestBackend {
     return next;
   };
   const settle = async (argv: string[]): Promise<RedisReply> => {
-    const refused = precheck(argv);
+    const refused = precheckMemoryCommand(argv);
     if (refused) return refused;
     try {
       return toReply(await runCommand(argv));
@@ -196,7 +102,7 @@ export function createMemoryBackend(): RedisRestBackend {
     pipeline: (commands) => exclusive(() => runAll(commands)),
     transaction: (commands) =>
       exclusive(async () => {
-        const refused = commands.map(precheck).find((error) => error !== undefined);
+        const refused = commands.map(precheckMemoryCommand).find((error) => error !== undefined);
         if (refused) {
           return {
             ok: false,

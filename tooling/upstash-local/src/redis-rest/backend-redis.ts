@@ -3,6 +3,7 @@
 // transactions never share a connection (the SRH bug #25 the spec describes).
 import { Redis, ReplyError } from "ioredis";
 import { assertAllowedCommand, blockingCommands } from "./command-policy.ts";
+import { createConnectionPool } from "./connection-pool.ts";
 import {
   type RedisReply,
   RedisReplyError,
@@ -16,6 +17,8 @@ export interface RedisBackendOptions {
   url?: string;
   /** Idle exclusive connections kept for reuse; default 8. */
   maxIdleConnections?: number;
+  /** Exclusive connections (transactions, blocking commands) open at once; default 64. */
+  maxConnections?: number;
 }
 
 /** ioredis reply (buffers, numbers, null, nested arrays, nested ReplyErrors) → RedisReply. */
@@ -42,33 +45,6 @@ async function settle(promise: Promise<unknown>): Promise<RedisReply> {
 function run(connection: Redis, argv: string[]): Promise<unknown> {
   const [name = "", ...args] = argv;
   return connection.callBuffer(name.toUpperCase(), ...args);
-}
-
-function createPool(shared: Redis, maxIdle: number) {
-  const idle: Redis[] = [];
-  const all = new Set<Redis>();
-  const fresh = () => shared.duplicate().on("error", () => {});
-  return {
-    async use<T>(work: (connection: Redis) => Promise<T>): Promise<T> {
-      const connection = idle.pop() ?? fresh();
-      all.add(connection);
-      try {
-        const result = await work(connection);
-        if (idle.length < maxIdle) idle.push(connection);
-        else void connection.quit().finally(() => all.delete(connection));
-        return result;
-      } catch (err) {
-        all.delete(connection);
-        connection.disconnect(); // its state (e.g. half a MULTI) is unknown now
-        throw err;
-      }
-    },
-    async close(): Promise<void> {
-      for (const connection of all) connection.disconnect();
-      idle.length = 0;
-      all.clear();
-    },
-  };
 }
 
 async function transact(connection: Redis, commands: string[][]): Promise<TransactionResult> {
@@ -102,7 +78,11 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisRest
     connectionName: "groundcrew-upstash-local",
   });
   shared.on("error", () => {}); // reported per request; never crash the front
-  const pool = createPool(shared, options.maxIdleConnections ?? 8);
+  const pool = createConnectionPool({
+    connect: () => shared.duplicate(),
+    maxIdle: options.maxIdleConnections,
+    maxConnections: options.maxConnections,
+  });
   const runShared = (argv: string[]) => {
     assertAllowedCommand(argv[0] ?? "");
     if (blockingCommands.has(argv[0] ?? "")) return pool.use((c) => settle(run(c, argv)));
@@ -134,7 +114,7 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisRest
       return pool.use((connection) => transact(connection, commands));
     },
     async close() {
-      await pool.close();
+      pool.close();
       shared.disconnect();
     },
   };

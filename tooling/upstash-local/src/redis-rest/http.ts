@@ -52,6 +52,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
       else if (size > limit * 8 + 1_048_576) req.destroy(); // a flood, not a client mistake
     });
     req.on("end", () => resolve(size <= limit ? Buffer.concat(chunks) : undefined));
+    req.on("close", () => resolve(undefined)); // destroyed before the end; no-op after it
     req.on("error", reject);
   });
 }

@@ -1,6 +1,7 @@
-export { createMemoryBackend, memoryCommands } from "./backend-memory.ts";
+export { createMemoryBackend } from "./backend-memory.ts";
 export { createRedisBackend, type RedisBackendOptions } from "./backend-redis.ts";
 export { createRequestHandler, type RequestHandlerOptions } from "./http.ts";
+export { memoryCommands } from "./memory-commands.ts";
 export { type RedisRest, type RedisRestOptions, startRedisRest } from "./server.ts";
 export {
   type RedisReply,

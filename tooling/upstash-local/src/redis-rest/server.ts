@@ -73,9 +73,13 @@ export async function startRedisRest(options: RedisRestOptions): Promise<RedisRe
     token: options.token,
     backend,
     async close() {
+      // Let in-flight requests finish; cut connections still busy after a second.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), 1000);
+      force.unref();
       await closed;
+      clearTimeout(force);
       await backend.close();
     },
   };
