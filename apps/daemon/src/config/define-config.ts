@@ -1,4 +1,5 @@
 import type { Db } from "@groundcrew/core";
+import type { BatchJob } from "@groundcrew/core/batches";
 import type { CounterCacheSpec } from "@groundcrew/core/counters";
 import type { Task } from "@groundcrew/core/run-once";
 import type { SweepSpec } from "@groundcrew/core/sweep";
@@ -33,14 +34,15 @@ export interface PlainJobDefinition<Payload = unknown> extends JobOptions<Payloa
 }
 
 /**
- * A batch job: `batch(payload)` returns a core batch job (`defineBatchJob(...)`) which the worker
- * runs with `runBatchJob`, resuming from its checkpoint after a crash, a deploy or a shutdown.
+ * A batch job: `batch` is a core batch job (`defineBatchJob(...)`), or a function of the payload
+ * returning one, which the worker runs with `runBatchJob`, resuming from its checkpoint after a
+ * crash, a deploy or a shutdown. Without `lock`, the batch job's own `lock` (if any) is the mutex.
  */
 export interface BatchJobDefinition<Payload = unknown> extends JobOptions<Payload> {
   kind: "batch";
-  // biome-ignore lint/suspicious/noExplicitAny: the core batch definition is generic over rows.
-  batch: (payload: Payload) => any;
-  /** The checkpoint key of one run. Default `<job name>` (one checkpoint per job name). */
+  // biome-ignore lint/suspicious/noExplicitAny: the core batch job is generic over its source.
+  batch: BatchJob<any, any> | ((payload: Payload) => BatchJob<any, any>);
+  /** The checkpoint key of one run. Default: the batch job's name. */
   jobKey?: (payload: Payload) => string;
 }
 

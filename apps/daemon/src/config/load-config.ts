@@ -58,9 +58,14 @@ export function validateConfig(value: unknown, source = "config"): GroundcrewCon
   const config = value as GroundcrewConfig;
   for (const [name, job] of Object.entries(config.jobs ?? {})) {
     const ok =
-      job.kind === "batch" ? typeof job.batch === "function" : typeof job.run === "function";
+      job.kind === "batch"
+        ? typeof job.batch === "function" || typeof job.batch?.processBatch === "function"
+        : typeof job.run === "function";
     if (!ok) {
-      const want = job.kind === "batch" ? "a batch(payload) function" : "a run(ctx) function";
+      const want =
+        job.kind === "batch"
+          ? "a batch job (defineBatchJob) or a function returning one"
+          : "a run(ctx) function";
       throw new ConfigError(`${source}: jobs.${name}: expected ${want}`);
     }
     if (name.startsWith("groundcrew.")) {

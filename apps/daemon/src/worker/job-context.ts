@@ -26,6 +26,8 @@ export interface JobLease {
 export interface JobProgress {
   done: number;
   total?: number | null;
+  ratePerSec?: number | null;
+  etaMs?: number | null;
 }
 
 /**

@@ -1,6 +1,10 @@
-import type { GroundcrewConfig, JobClass, JobDefinition } from "../config/define-config.ts";
+import type {
+  BatchJobDefinition,
+  GroundcrewConfig,
+  JobClass,
+  JobDefinition,
+} from "../config/define-config.ts";
 import { builtinJobs } from "./builtin-jobs.ts";
-import type { JobContext } from "./job-context.ts";
 
 /** A runnable job as the worker and the ingress see it, whatever its kind. */
 export interface RegisteredJob {
@@ -36,6 +40,10 @@ export function createJobRegistry(config: GroundcrewConfig): JobRegistry {
   const jobs = new Map<string, RegisteredJob>();
   const add = (name: string, definition: JobDefinition, builtin: boolean) => {
     const lock = definition.lock;
+    const batchLock = (payload: unknown) =>
+      definition.kind === "batch"
+        ? (batchJobOf(definition, payload).lock as string | undefined)
+        : undefined;
     jobs.set(name, {
       name,
       class: definition.class ?? "default",
@@ -44,7 +52,7 @@ export function createJobRegistry(config: GroundcrewConfig): JobRegistry {
       description: definition.description ?? "",
       definition,
       lockKey: (payload) =>
-        lock === undefined ? undefined : typeof lock === "string" ? lock : lock(payload),
+        lock === undefined ? batchLock(payload) : typeof lock === "string" ? lock : lock(payload),
       lockTtlMs: definition.lockTtlMs ?? 30_000,
       parsePayload: definition.parsePayload,
     });
@@ -57,5 +65,15 @@ export function createJobRegistry(config: GroundcrewConfig): JobRegistry {
   };
 }
 
-/** The handler type of a plain job, re-exported for built-ins. */
-export type PlainRun = (ctx: JobContext<unknown>) => Promise<unknown>;
+/**
+ * The core batch job of a batch job definition for this payload.
+ *
+ * @example
+ * ```ts
+ * const job = batchJobOf(definition, payload); // job.name, job.lock, job.processBatch
+ * ```
+ */
+export function batchJobOf(definition: BatchJobDefinition, payload: unknown) {
+  const { batch } = definition;
+  return typeof batch === "function" ? batch(payload) : batch;
+}

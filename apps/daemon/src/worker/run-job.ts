@@ -4,7 +4,7 @@ import { completeJob, failJob, type Job, PermanentJobError } from "@groundcrew/c
 import type { Logger } from "pino";
 import type { DaemonMetrics } from "../observability/metrics.ts";
 import type { JobContext, JobLease, JobProgress } from "./job-context.ts";
-import type { JobRegistry, RegisteredJob } from "./job-registry.ts";
+import { batchJobOf, type JobRegistry, type RegisteredJob } from "./job-registry.ts";
 import { releaseJob } from "./release-job.ts";
 
 /** A held mutex lease, as the worker uses it (core's `MutexLease`). */
@@ -25,7 +25,7 @@ export type RunBatch = (
   definition: any,
   options: {
     jobKey: string;
-    fence?: number;
+    fence?: { resource: string; token: number };
     signal: AbortSignal;
     clock: Clock;
     onProgress: (p: JobProgress) => void;
@@ -132,9 +132,10 @@ async function execute(
   const definition = registered.definition;
   if (definition.kind === "batch") {
     if (!deps.runBatch) throw new Error("batch jobs need the core batch runner");
-    const result = await deps.runBatch(deps.db, definition.batch(job.payload), {
-      jobKey: definition.jobKey?.(job.payload) ?? job.name,
-      fence: run.lease?.fence,
+    const batchJob = batchJobOf(definition, job.payload);
+    const result = await deps.runBatch(deps.db, batchJob, {
+      jobKey: definition.jobKey?.(job.payload) ?? batchJob.name,
+      fence: run.lease ? { resource: run.lease.key, token: run.lease.fence } : undefined,
       signal: run.signal,
       clock: deps.clock,
       onProgress: progress,
