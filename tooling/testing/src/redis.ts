@@ -4,7 +4,14 @@ import { Redis } from "@upstash/redis";
 import { deleteKeysWithPrefix, testKeyPrefix } from "./redis-prefix.ts";
 import { redisUrl } from "./services.ts";
 
-/** What `createTestRedis` hands a test file. */
+/**
+ * What `createTestRedis` hands a test file.
+ *
+ * @example
+ * ```ts
+ * const { redis, prefix, close }: TestRedis = await createTestRedis();
+ * ```
+ */
 export interface TestRedis {
   /** The official `@upstash/redis` client with default options (auto-pipelining on). */
   redis: Redis;

@@ -1,6 +1,13 @@
 // Turns JSON request bodies into argv arrays, coercing arguments as the spec (A.3) describes.
 
-/** A parsed body, or the reason it was refused (sent as a 400 `{ error }`). */
+/**
+ * A parsed body, or the reason it was refused (sent as a 400 `{ error }`).
+ *
+ * @example
+ * ```ts
+ * const parsed: Parsed<string[]> = { ok: false, error: "ERR malformed ..." };
+ * ```
+ */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 function describe(value: unknown): string {

@@ -11,7 +11,14 @@ import {
   type TransactionResult,
 } from "./types.ts";
 
-/** Options of `createRedisBackend`. */
+/**
+ * Options of `createRedisBackend`.
+ *
+ * @example
+ * ```ts
+ * const options: RedisBackendOptions = { url: "redis://127.0.0.1:6379", maxConnections: 16 };
+ * ```
+ */
 export interface RedisBackendOptions {
   /** `redis://[user:password@]host:port[/db]`; default `redis://127.0.0.1:6379`. */
   url?: string;

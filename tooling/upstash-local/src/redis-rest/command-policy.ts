@@ -2,7 +2,14 @@
 // (transactions have their own endpoint; pub/sub and MONITOR need a streaming transport).
 import { RedisReplyError } from "./types.ts";
 
-/** Commands that would change a shared connection's state; every backend refuses them. */
+/**
+ * Commands that would change a shared connection's state; every backend refuses them.
+ *
+ * @example
+ * ```ts
+ * connectionStateCommands.has("select"); // true
+ * ```
+ */
 export const connectionStateCommands: ReadonlySet<string> = new Set([
   "multi",
   "exec",
@@ -27,7 +34,14 @@ export const connectionStateCommands: ReadonlySet<string> = new Set([
   "slaveof",
 ]);
 
-/** Commands that may block their connection; the Redis backend runs them on a dedicated one. */
+/**
+ * Commands that may block their connection; the Redis backend runs them on a dedicated one.
+ *
+ * @example
+ * ```ts
+ * blockingCommands.has("blpop"); // true
+ * ```
+ */
 export const blockingCommands: ReadonlySet<string> = new Set([
   "blpop",
   "brpop",

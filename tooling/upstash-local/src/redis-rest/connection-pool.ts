@@ -2,7 +2,14 @@
 // connection nobody else uses until it returns. At most `maxConnections` exist; more callers wait.
 import type { Redis } from "ioredis";
 
-/** Options of `createConnectionPool`. */
+/**
+ * Options of `createConnectionPool`.
+ *
+ * @example
+ * ```ts
+ * const options: ConnectionPoolOptions = { connect: () => shared.duplicate(), maxConnections: 8 };
+ * ```
+ */
 export interface ConnectionPoolOptions {
   /** Makes a new connection (e.g. `shared.duplicate()`). */
   connect: () => Redis;
@@ -12,7 +19,14 @@ export interface ConnectionPoolOptions {
   maxConnections?: number;
 }
 
-/** A pool of exclusive connections. */
+/**
+ * A pool of exclusive connections.
+ *
+ * @example
+ * ```ts
+ * const pong = await pool.use((connection) => connection.ping());
+ * ```
+ */
 export interface ConnectionPool {
   use<T>(work: (connection: Redis) => Promise<T>): Promise<T>;
   close(): void;

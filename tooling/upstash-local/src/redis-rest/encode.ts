@@ -3,7 +3,14 @@
 // replies are never encoded.
 import { type RedisReply, RedisReplyError } from "./types.ts";
 
-/** A JSON value the client decodes into a command result. */
+/**
+ * A JSON value the client decodes into a command result.
+ *
+ * @example
+ * ```ts
+ * const reply: JsonReply = ["YQ==", 1, null];
+ * ```
+ */
 export type JsonReply = null | number | string | JsonReply[] | { error: string };
 
 function toBytes(value: string | Uint8Array): Buffer {

@@ -5,7 +5,14 @@ import { parseCommand, parseCommands } from "./args.ts";
 import { encodeEntry, encodeReply } from "./encode.ts";
 import { RedisReplyError, type RedisRestBackend } from "./types.ts";
 
-/** What `createRequestHandler` needs. */
+/**
+ * What `createRequestHandler` needs.
+ *
+ * @example
+ * ```ts
+ * const options: RequestHandlerOptions = { token, backend: createMemoryBackend(), maxBodyBytes: 1 << 20 };
+ * ```
+ */
 export interface RequestHandlerOptions {
   token: string;
   backend: RedisRestBackend;

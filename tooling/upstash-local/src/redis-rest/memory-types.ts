@@ -24,5 +24,12 @@ export const expectedKeyType: ReadonlyMap<string, string> = new Map(
   ),
 );
 
-/** Redis's own error text for a command run against a key of another type. */
+/**
+ * Redis's own error text for a command run against a key of another type.
+ *
+ * @example
+ * ```ts
+ * throw new RedisReplyError(wrongTypeError);
+ * ```
+ */
 export const wrongTypeError = "WRONGTYPE Operation against a key holding the wrong kind of value";

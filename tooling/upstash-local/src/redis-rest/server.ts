@@ -6,7 +6,14 @@ import { createRedisBackend } from "./backend-redis.ts";
 import { createRequestHandler } from "./http.ts";
 import type { RedisRestBackend } from "./types.ts";
 
-/** Options of `startRedisRest`. */
+/**
+ * Options of `startRedisRest`.
+ *
+ * @example
+ * ```ts
+ * const options: RedisRestOptions = { port: 8079, token: "dev-token", backend: "redis" };
+ * ```
+ */
 export interface RedisRestOptions {
   /** Port to listen on; default 0 (a free port). */
   port?: number;
@@ -22,7 +29,15 @@ export interface RedisRestOptions {
   maxBodyBytes?: number;
 }
 
-/** A running front. `close()` stops the server and closes its backend. */
+/**
+ * A running front. `close()` stops the server and closes its backend.
+ *
+ * @example
+ * ```ts
+ * const front: RedisRest = await startRedisRest({ token: "dev-token" });
+ * await front.close();
+ * ```
+ */
 export interface RedisRest {
   /** Base URL for `UPSTASH_REDIS_REST_URL`, e.g. `http://127.0.0.1:41234`. */
   url: string;

@@ -44,6 +44,18 @@ export function describeBatches(ctx: () => ContractContext): void {
       expect(reads).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     });
 
+    test("reads and writes issued together are split into pipelines and all resolve", async () => {
+      const { redis, key } = ctx();
+      await redis.set(key("r"), "ready");
+      const [read, counted, written] = await Promise.all([
+        redis.get(key("r")),
+        redis.incr(key("c")),
+        redis.set(key("w"), { ok: true }),
+      ]);
+      expect([read, counted, written]).toEqual(["ready", 1, "OK"]);
+      expect(await redis.get(key("w"))).toEqual({ ok: true });
+    });
+
     test("an error in one pipeline entry leaves the others intact", async () => {
       const { redis, key } = ctx();
       await redis.set(key("word"), "abc");

@@ -5,7 +5,15 @@ import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { type RedisRest, startRedisRest } from "../server.ts";
 
-/** What each contract test sees. */
+/**
+ * What each contract test sees.
+ *
+ * @example
+ * ```ts
+ * const { redis, key } = ctx();
+ * await redis.set(key("a"), 1);
+ * ```
+ */
 export interface ContractContext {
   redis: Redis;
   front: RedisRest;
@@ -15,7 +23,14 @@ export interface ContractContext {
   prefix: string;
 }
 
-/** The Redis behind the `redis` backend in tests: `REDIS_URL`, default local. */
+/**
+ * The Redis behind the `redis` backend in tests: `REDIS_URL`, default local.
+ *
+ * @example
+ * ```ts
+ * await startRedisRest({ token, backend: "redis", redisUrl: testRedisUrl });
+ * ```
+ */
 export const testRedisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 async function deleteUnder(redis: Redis, prefix: string): Promise<void> {

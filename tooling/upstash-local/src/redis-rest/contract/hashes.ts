@@ -50,6 +50,12 @@ export function describeHashesAndScan(ctx: () => ContractContext): void {
       expect(new Set(seen)).toEqual(new Set(wanted));
     });
 
+    test("keys with a pattern lists the matching keys", async () => {
+      const { redis, key, prefix } = ctx();
+      await redis.mset({ [key("k:1")]: 1, [key("k:2")]: 2, [key("other")]: 3 });
+      expect((await redis.keys(`${prefix}k:*`)).sort()).toEqual([key("k:1"), key("k:2")]);
+    });
+
     test("hscan with MATCH returns field/value pairs", async () => {
       const { redis, key } = ctx();
       await redis.hset(key("h"), { a1: "x", a2: "y", b1: "z" });
