@@ -16,9 +16,12 @@ describe("createTestRedis", () => {
     expect(await t.redis.get(`${t.prefix}n`)).toBe(1);
   });
 
-  test("createScript falls back from EVALSHA to EVAL after SCRIPT FLUSH", async () => {
-    const script = t.redis.createScript<string>("return ARGV[1] .. redis.call('incr', KEYS[1])");
-    await t.redis.scriptFlush();
+  test("createScript falls back from EVALSHA to EVAL for a script Redis has not seen", async () => {
+    // A unique script text: never cached, so the first EVALSHA gets NOSCRIPT without a global
+    // SCRIPT FLUSH that would disturb other test files sharing this Redis.
+    const lua = `-- ${crypto.randomUUID()}\nreturn ARGV[1] .. redis.call('incr', KEYS[1])`;
+    const script = t.redis.createScript<string>(lua);
+    expect(await t.redis.scriptExists(script.sha1)).toEqual([0]);
     expect(await script.exec([`${t.prefix}s`], ["n="])).toBe("n=1");
     expect(await script.evalsha([`${t.prefix}s`], ["n="])).toBe("n=2");
   });
