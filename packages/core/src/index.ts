@@ -1,4 +1,5 @@
 export * from "./admin/index.ts";
+export * from "./backpressure/index.ts";
 export * from "./batches/index.ts";
 export * from "./clock.ts";
 export * from "./connections/index.ts";
