@@ -7,6 +7,7 @@ export * from "./counters/index.ts";
 export * from "./db/index.ts";
 export * from "./dead-letters/index.ts";
 export * from "./errors.ts";
+export * from "./health/index.ts";
 export * from "./jobs/index.ts";
 export * from "./mutex/index.ts";
 export * from "./run-once/index.ts";

@@ -1,0 +1,19 @@
+export { createHealth, type Health, type HealthOptions } from "./create-health.ts";
+export {
+  type BacklogThresholds,
+  deadLetterProbe,
+  jobBacklogProbe,
+  type ProbeOptions,
+  postgresProbe,
+} from "./postgres-probes.ts";
+export { type HttpProbeOptions, httpProbe, type PingRedis, redisProbe } from "./remote-probes.ts";
+export { runProbe } from "./run-probe.ts";
+export {
+  HEALTH_CONTENT_TYPE,
+  type HealthCheckResult,
+  type HealthDocument,
+  type HealthStatus,
+  healthHttpStatus,
+  type Probe,
+  type ProbeObservation,
+} from "./types.ts";
