@@ -17,12 +17,29 @@ export interface AttemptInput {
   clock: Clock;
   timeoutMs?: number;
   signal: AbortSignal;
+  agents: Agents;
 }
 
-const agents = {
-  http: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
-  https: new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
-};
+/** Keep-alive connection pools for deliveries; one pair per emulator, destroyed on close. */
+export interface Agents {
+  http: HttpAgent;
+  https: HttpsAgent;
+}
+
+/**
+ * Creates the {@link Agents} of one emulator.
+ *
+ * @example
+ * ```ts
+ * const agents = createAgents(64);
+ * ```
+ */
+export function createAgents(maxSockets: number): Agents {
+  return {
+    http: new HttpAgent({ keepAlive: true, maxSockets }),
+    https: new HttpsAgent({ keepAlive: true, maxSockets }),
+  };
+}
 
 function send(
   url: URL,
@@ -30,6 +47,7 @@ function send(
   headers: Headers,
   body: Uint8Array | undefined,
   signal: AbortSignal,
+  agents: Agents,
 ) {
   const isHttps = url.protocol === "https:";
   const request = isHttps ? httpsRequest : httpRequest;
@@ -105,6 +123,7 @@ export async function attemptDelivery(input: AttemptInput): Promise<AttemptResul
       headers,
       hasBody ? input.body : undefined,
       controller.signal,
+      input.agents,
     );
   } catch (error) {
     const reason = controller.signal.aborted ? controller.signal.reason : error;

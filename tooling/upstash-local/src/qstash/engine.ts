@@ -1,21 +1,14 @@
-import { createHash, randomUUID } from "node:crypto";
 import { callbackMessage, callbackPayload } from "./callbacks.ts";
 import { type Clock, sleepUntil } from "./clock.ts";
-import { attemptDelivery } from "./deliver.ts";
-import { defaultBackoffMs, retryAfterMs } from "./durations.ts";
+import { attemptDelivery, createAgents } from "./deliver.ts";
 import { createGate, type Gate } from "./gate.ts";
-import { evaluateRetryDelay } from "./retry-expression.ts";
+import { dedupKey, newMessageId } from "./identity.ts";
+import { isNonRetryable, nextRetryDelayMs, succeeded } from "./retry-policy.ts";
 import { type EmulatorState, recordEvent, type StateWriter } from "./state.ts";
 import type { AttemptResult, MessageRecord, MessageSpec } from "./types.ts";
 
 const DEDUP_WINDOW_MS = 10 * 60_000;
 const MAX_CONCURRENT_DELIVERIES = 64;
-const RETRY_AFTER_HEADERS = [
-  "Retry-After",
-  "X-Ratelimit-Reset",
-  "X-Ratelimit-Reset-Requests",
-  "X-Ratelimit-Reset-Tokens",
-];
 
 /** Options of {@link createEngine}. */
 export interface EngineOptions {
@@ -58,6 +51,7 @@ export function createEngine(options: EngineOptions) {
   const controllers = new Map<string, AbortController>();
   const gates = new Map<string, Gate>();
   const deliveries = createGate(MAX_CONCURRENT_DELIVERIES);
+  const agents = createAgents(MAX_CONCURRENT_DELIVERIES);
   const idleWaiters: (() => void)[] = [];
   let busy = 0;
   let closed = false;
@@ -115,19 +109,6 @@ export function createEngine(options: EngineOptions) {
     writer.changed();
   };
 
-  const retryDelayMs = (message: MessageRecord, result: AttemptResult): number => {
-    for (const name of RETRY_AFTER_HEADERS) {
-      const value = result.header[name]?.[0];
-      const delayMs = value === undefined ? undefined : retryAfterMs(value, clock.now());
-      if (delayMs !== undefined) return delayMs;
-    }
-    const expression = message.retryDelayExpression;
-    const fromExpression =
-      expression === undefined ? undefined : evaluateRetryDelay(expression, message.retried);
-    if (fromExpression !== undefined) return Math.round(fromExpression * options.backoffScale);
-    return defaultBackoffMs(message.retried + 1, options.backoffScale);
-  };
-
   const sendCallback = (message: MessageRecord, result: AttemptResult, dlqId?: string) => {
     const settings = dlqId === undefined ? message.callback : message.failureCallback;
     if (!settings || message.isCallback) return;
@@ -181,6 +162,7 @@ export function createEngine(options: EngineOptions) {
         clock,
         timeoutMs: message.timeoutMs,
         signal,
+        agents,
       });
     } finally {
       deliveries.release();
@@ -193,15 +175,16 @@ export function createEngine(options: EngineOptions) {
       const result = await attempt(message, signal);
       if (signal.aborted) return;
       sendCallback(message, result);
-      if (result.status >= 200 && result.status < 300) {
+      if (succeeded(result)) {
         event(message, "DELIVERED", { responseStatus: result.status });
         return finish(message, "SUCCESS");
       }
       event(message, "ERROR", { responseStatus: result.status, error: result.error });
-      const nonRetryable =
-        result.status === 489 && result.header["Upstash-Nonretryable-Error"]?.[0] === "true";
-      if (nonRetryable || message.retried >= message.maxRetries) return deadLetter(message, result);
-      message.nextAttemptAt = clock.now() + retryDelayMs(message, result);
+      if (isNonRetryable(result) || message.retried >= message.maxRetries) {
+        return deadLetter(message, result);
+      }
+      const delayMs = nextRetryDelayMs(message, result, clock.now(), options.backoffScale);
+      message.nextAttemptAt = clock.now() + delayMs;
       message.retried++;
       event(message, "RETRY", { nextDeliveryTime: message.nextAttemptAt });
       writer.changed();
@@ -238,15 +221,6 @@ export function createEngine(options: EngineOptions) {
         busy--;
         checkIdle();
       });
-  };
-
-  const dedupKey = (spec: MessageSpec): string | undefined => {
-    if (spec.deduplicationId !== undefined) return `id:${spec.deduplicationId}`;
-    if (!spec.contentBasedDeduplication) return undefined;
-    const hash = createHash("sha256").update(
-      JSON.stringify([spec.url, spec.bodyBase64, spec.header]),
-    );
-    return `content:${hash.digest("hex")}`;
   };
 
   return {
@@ -307,10 +281,8 @@ export function createEngine(options: EngineOptions) {
     close() {
       closed = true;
       for (const controller of controllers.values()) controller.abort(new Error("emulator closed"));
+      agents.http.destroy();
+      agents.https.destroy();
     },
   };
-}
-
-function newMessageId(): string {
-  return `msg_${randomUUID().replaceAll("-", "")}`;
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { manualClock } from "@groundcrew/core/clock";
 import { Client } from "@upstash/qstash";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type QStashEmulator, startQStash } from "./server.ts";
+import { startQStash } from "./server.ts";
 import { startDestination, TEST_KEYS } from "./test-support.ts";
 
 const MINUTE = 60_000;
