@@ -81,21 +81,28 @@ export interface AdminService {
   audit(options: { limit: number; actor?: string }): Promise<AuditEntry[]>;
 }
 
-/** One dead letter. */
+/** A dead letter's triage status. */
+export type DeadLetterStatus = "open" | "acknowledged" | "retried" | "discarded" | "resolved";
+
+/** One dead letter, as the API shows it (payload already redacted by core). */
 export interface DeadLetter {
-  id: string;
+  id: number;
+  jobId: number | null;
   jobName: string;
+  jobClass: string;
+  payload: unknown;
   errorClass: string;
   message: string;
   stack: string | null;
   fingerprint: string;
   attempts: number;
-  payload: unknown;
-  status: "open" | "acknowledged" | "retried" | "discarded" | "resolved";
   firstFailedAt: string;
   lastFailedAt: string;
-  actor: string | null;
-  note: string | null;
+  status: DeadLetterStatus;
+  statusChangedAt: string | null;
+  statusChangedBy: string | null;
+  statusNote: string | null;
+  redrivenJobId: number | null;
 }
 
 /** Dead letters sharing a fingerprint. */
@@ -103,43 +110,60 @@ export interface DeadLetterGroup {
   fingerprint: string;
   jobName: string;
   errorClass: string;
-  message: string;
+  /** The newest letter's message. */
+  sampleMessage: string;
   count: number;
-  firstSeen: string;
-  lastSeen: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  latestId: number;
 }
 
-/** Filters for listing dead letters. */
+/** Filters for listing dead letters (AND-combined); `before` is the keyset cursor. */
 export interface DeadLetterFilter {
-  status?: DeadLetter["status"];
+  status?: DeadLetterStatus;
   jobName?: string;
   fingerprint?: string;
   errorClass?: string;
+  before?: number;
   limit: number;
 }
 
 /** What a redrive did (or, with dryRun, would do). */
 export interface RedriveResult {
   dryRun: boolean;
-  count: number;
-  ids: string[];
+  matched: number;
+  remaining: number;
+  redriven: { deadLetterId: number; jobId: number; runAt: string; payloadSource: string }[];
 }
+
+/** Which dead letters a redrive applies to. */
+export type DeadLetterSelector = { ids: number[] } | { fingerprint: string };
+
+/** What a status change did. */
+export type TriageOutcome =
+  | { outcome: "updated" }
+  | { outcome: "not-found" }
+  | { outcome: "conflict"; status: DeadLetterStatus };
 
 /** Dead-letter triage. */
 export interface DeadLetterService {
-  list(filter: DeadLetterFilter): Promise<DeadLetter[]>;
-  groups(filter: Omit<DeadLetterFilter, "fingerprint">): Promise<DeadLetterGroup[]>;
-  get(id: string): Promise<DeadLetter | undefined>;
+  list(filter: DeadLetterFilter): Promise<{ items: DeadLetter[]; nextCursor: number | null }>;
+  groups(filter: {
+    status?: DeadLetterStatus;
+    jobName?: string;
+    limit: number;
+  }): Promise<DeadLetterGroup[]>;
+  get(id: number): Promise<DeadLetter | undefined>;
   redrive(
-    target: { ids: string[] } | { fingerprint: string },
-    options: { dryRun: boolean; actor: string },
+    selector: DeadLetterSelector,
+    options: { dryRun: boolean; actor: string; note?: string; limit?: number },
   ): Promise<RedriveResult>;
-  /** Marks one dead letter discarded/resolved; false if it does not exist. */
-  close(
-    id: string,
-    status: "discarded" | "resolved",
+  /** Moves one letter to discarded/resolved with actor and note. */
+  triage(
+    id: number,
+    to: "discarded" | "resolved",
     by: { actor: string; note: string },
-  ): Promise<boolean>;
+  ): Promise<TriageOutcome>;
 }
 
 /** Read-only facts for the console's overview page. Every part may be empty. */

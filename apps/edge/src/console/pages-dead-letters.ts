@@ -15,8 +15,8 @@ export function groupsBody(groups: DeadLetterGroup[]): Html {
   return html`<table><tr><th>job</th><th>error</th><th>count</th><th>first seen</th><th>last seen</th></tr>
 ${groups.map(
   (g) => html`<tr><td>${g.jobName}</td>
-<td><a href="/console/dead-letters?fingerprint=${encodeURIComponent(g.fingerprint)}">${g.errorClass}: ${g.message}</a></td>
-<td>${g.count}</td><td>${g.firstSeen}</td><td>${g.lastSeen}</td></tr>`,
+<td><a href="/console/dead-letters?fingerprint=${encodeURIComponent(g.fingerprint)}">${g.errorClass}: ${g.sampleMessage}</a></td>
+<td>${g.count}</td><td>${g.firstSeenAt}</td><td>${g.lastSeenAt}</td></tr>`,
 )}</table>`;
 }
 
@@ -57,7 +57,7 @@ export function deadLetterBody(d: DeadLetter, csrf: string, notice?: Html): Html
 <table><tr><th>job</th><td>${d.jobName}</td></tr><tr><th>status</th><td>${d.status}</td></tr>
 <tr><th>error</th><td>${d.errorClass}: ${d.message}</td></tr><tr><th>attempts</th><td>${d.attempts}</td></tr>
 <tr><th>first / last failure</th><td>${d.firstFailedAt} / ${d.lastFailedAt}</td></tr>
-<tr><th>by / note</th><td>${d.actor ?? "—"} ${d.note ? `· ${d.note}` : ""}</td></tr></table>
+<tr><th>by / note</th><td>${d.statusChangedBy ?? "—"} ${d.statusNote ? `· ${d.statusNote}` : ""}</td></tr></table>
 <h2>Payload</h2><pre>${JSON.stringify(d.payload, null, 2)}</pre>
 <h2>Stack</h2><pre>${d.stack ?? "(none)"}</pre>
 <h2>Triage</h2>

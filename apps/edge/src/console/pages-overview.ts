@@ -50,8 +50,8 @@ ${v.queues.map((q) => html`<tr><td>${q.jobClass}</td><td>${q.depth}</td><td>${du
 <h2>Open dead-letter groups</h2><table><tr><th>job</th><th>error</th><th>count</th><th>last seen</th></tr>
 ${v.groups.map(
   (g) => html`<tr><td>${g.jobName}</td>
-<td><a href="/console/dead-letters?fingerprint=${encodeURIComponent(g.fingerprint)}">${g.errorClass}: ${g.message}</a></td>
-<td>${g.count}</td><td>${g.lastSeen}</td></tr>`,
+<td><a href="/console/dead-letters?fingerprint=${encodeURIComponent(g.fingerprint)}">${g.errorClass}: ${g.sampleMessage}</a></td>
+<td>${g.count}</td><td>${g.lastSeenAt}</td></tr>`,
 )}</table>
 <h2>Running jobs</h2><table><tr><th>job</th><th>progress</th><th>ETA</th></tr>
 ${v.running.map(

@@ -1,9 +1,9 @@
-import type { Hono } from "hono";
+import type { Context, Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import type { DeadLetterService, EdgeDeps } from "../deps.ts";
 import { HttpProblem } from "../http/errors.ts";
 import { formField, who } from "./context.ts";
-import { message, page } from "./layout.ts";
+import { type Html, message, page } from "./layout.ts";
 import { deadLetterBody, groupItemsBody, groupsBody } from "./pages-dead-letters.ts";
 
 function service(deps: EdgeDeps): DeadLetterService {
@@ -12,7 +12,37 @@ function service(deps: EdgeDeps): DeadLetterService {
   return deps.deadLetters;
 }
 
-const idPattern = /^\d{1,19}$/;
+function parseId(text: string): number | undefined {
+  return /^\d{1,15}$/.test(text) && Number(text) > 0 ? Number(text) : undefined;
+}
+
+const notFound = (c: Context<AppEnv>, id: string) =>
+  c.html(page("Not found", who(c), message("error", `No dead letter #${id}.`)), 404);
+
+async function act(
+  deps: EdgeDeps,
+  c: Context<AppEnv>,
+  id: number,
+  verb: string,
+): Promise<[Html, number]> {
+  const actor = c.get("actor");
+  if (verb === "retry") {
+    const dryRun = (await formField(c, "dryRun")) === "1";
+    const r = await service(deps).redrive({ ids: [id] }, { dryRun, actor });
+    const text = dryRun
+      ? `Dry run: would redrive ${r.redriven.length} (payload from ${r.redriven[0]?.payloadSource ?? "—"}).`
+      : `Redriven as job ${r.redriven.map((j) => j.jobId).join(", ") || "— (not open)"}.`;
+    return [message("notice", text), 200];
+  }
+  const note = (await formField(c, "note")).trim();
+  if (!note || note.length > 2000)
+    return [message("error", "A note (1–2000 characters) is required."), 422];
+  const to = verb === "discard" ? "discarded" : "resolved";
+  const r = await service(deps).triage(id, to, { actor, note });
+  if (r.outcome === "conflict")
+    return [message("error", `It is ${r.status}; cannot mark it ${to}.`), 409];
+  return [message("notice", to === "discarded" ? "Discarded." : "Resolved."), 200];
+}
 
 /**
  * Console pages for dead-letter triage: groups → letters of a group → one letter with
@@ -25,53 +55,26 @@ const idPattern = /^\d{1,19}$/;
  */
 export function registerConsoleDeadLetters(ui: Hono<AppEnv>, deps: EdgeDeps): void {
   ui.get("/dead-letters", async (c) => {
-    const fingerprint = c.req.query("fingerprint");
+    const fingerprint = c.req.query("fingerprint")?.slice(0, 200);
     if (!fingerprint) {
-      const groups = await service(deps).groups({ status: "open", limit: 200 });
+      const groups = await service(deps).groups({ limit: 200 });
       return c.html(page("Dead letters", who(c), groupsBody(groups)));
     }
-    const items = await service(deps).list({ fingerprint, limit: 200 });
+    const { items } = await service(deps).list({ fingerprint, limit: 200 });
     return c.html(page("Dead letters", who(c), groupItemsBody(fingerprint, items)));
   });
   ui.get("/dead-letters/:id", async (c) => {
-    const id = c.req.param("id");
-    const item = idPattern.test(id) ? await service(deps).get(id) : undefined;
-    if (!item)
-      return c.html(page("Not found", who(c), message("error", `No dead letter #${id}.`)), 404);
-    return c.html(page(`Dead letter #${id}`, who(c), deadLetterBody(item, c.get("csrf"))));
+    const id = parseId(c.req.param("id"));
+    const item = id ? await service(deps).get(id) : undefined;
+    if (!item) return notFound(c, c.req.param("id"));
+    return c.html(page(`Dead letter #${item.id}`, who(c), deadLetterBody(item, c.get("csrf"))));
   });
   ui.post("/dead-letters/:id/:verb{retry|discard|resolve}", async (c) => {
-    const id = c.req.param("id");
-    const verb = c.req.param("verb");
-    const actor = c.get("actor");
-    const exists = idPattern.test(id) && (await service(deps).get(id));
-    if (!exists)
-      return c.html(page("Not found", who(c), message("error", `No dead letter #${id}.`)), 404);
-    let notice: string;
-    if (verb === "retry") {
-      const dryRun = (await formField(c, "dryRun")) === "1";
-      const r = await service(deps).redrive({ ids: [id] }, { dryRun, actor });
-      notice = dryRun ? `Dry run: would redrive ${r.count}.` : `Redriven: ${r.count}.`;
-    } else {
-      const note = (await formField(c, "note")).trim();
-      if (!note || note.length > 2000) {
-        const item = await service(deps).get(id);
-        const body =
-          item &&
-          deadLetterBody(
-            item,
-            c.get("csrf"),
-            message("error", "A note (1–2000 characters) is required."),
-          );
-        return c.html(page(`Dead letter #${id}`, who(c), body ?? message("error", "gone")), 422);
-      }
-      await service(deps).close(id, verb === "discard" ? "discarded" : "resolved", { actor, note });
-      notice = verb === "discard" ? "Discarded." : "Resolved.";
-    }
+    const id = parseId(c.req.param("id"));
+    if (!id || !(await service(deps).get(id))) return notFound(c, c.req.param("id"));
+    const [notice, status] = await act(deps, c, id, c.req.param("verb"));
     const item = await service(deps).get(id);
-    const body = item
-      ? deadLetterBody(item, c.get("csrf"), message("notice", notice))
-      : message("notice", notice);
-    return c.html(page(`Dead letter #${id}`, who(c), body));
+    const body = item ? deadLetterBody(item, c.get("csrf"), notice) : notice;
+    return c.html(page(`Dead letter #${id}`, who(c), body), status as 200);
   });
 }
