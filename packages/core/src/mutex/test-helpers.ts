@@ -1,0 +1,53 @@
+// Shared by the mutex tests (not exported from the package).
+import type { MutexRedis, RedisScript } from "./redis.ts";
+import type { MutexEvent } from "./types.ts";
+
+/** Records lock events and lets a test wait for the next one that matches. */
+export function eventRecorder() {
+  const events: MutexEvent[] = [];
+  const waiters: { match: (e: MutexEvent) => boolean; resolve: (e: MutexEvent) => void }[] = [];
+  return {
+    events,
+    onEvent(event: MutexEvent) {
+      events.push(event);
+      for (const w of [...waiters]) {
+        if (w.match(event)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(event);
+        }
+      }
+    },
+    /** The next matching event after this call. Register it before triggering the action. */
+    next<T extends MutexEvent["type"]>(type: T): Promise<Extract<MutexEvent, { type: T }>> {
+      return new Promise((resolve) => {
+        waiters.push({
+          match: (e) => e.type === type,
+          resolve: resolve as (e: MutexEvent) => void,
+        });
+      });
+    },
+  };
+}
+
+/** Wraps a real client so a test can make Redis fail ("down") or never answer ("hang"). */
+export function switchableRedis(redis: MutexRedis) {
+  let mode: "up" | "down" | "hang" = "up";
+  const wrapped: MutexRedis = {
+    createScript<TResult>(lua: string): RedisScript<TResult> {
+      const real = redis.createScript<TResult>(lua);
+      return {
+        exec(keys, args) {
+          if (mode === "down") return Promise.reject(new TypeError("fetch failed"));
+          if (mode === "hang") return new Promise<TResult>(() => {});
+          return real.exec(keys, args);
+        },
+      };
+    },
+  };
+  return {
+    redis: wrapped,
+    set(next: "up" | "down" | "hang") {
+      mode = next;
+    },
+  };
+}

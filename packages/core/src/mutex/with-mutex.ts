@@ -1,0 +1,42 @@
+import { acquire } from "./acquire.ts";
+import type { Lease } from "./lease.ts";
+import type { MutexRedis } from "./redis.ts";
+import type { AcquireOptions, MutexHolder } from "./types.ts";
+
+/** What `withMutex` returns: the routine's value, or who holds the lock. */
+export type WithMutexResult<T> =
+  | { acquired: true; value: T; fence: number; released: boolean }
+  | { acquired: false; holder: MutexHolder; retryAfterMs: number };
+
+/**
+ * Acquires `key`, runs `fn(lease)` while the heartbeat keeps the lease alive, then releases it
+ * once. A release failure never replaces the routine's error (the lock then lapses by its TTL);
+ * `released` says whether this call deleted the lock. `fn` should watch `lease.signal` and pass
+ * `lease.fence` to `assertFence` in its writes.
+ *
+ * @example
+ * ```ts
+ * const result = await withMutex(redis, "reindex:users", { ttlMs: 30_000 }, async (lease) => {
+ *   await db.transaction(async (tx) => { await assertFence(tx, "reindex:users", lease.fence); … });
+ * });
+ * if (!result.acquired) console.log("another worker runs it:", result.holder.owner);
+ * ```
+ */
+export async function withMutex<T>(
+  redis: MutexRedis,
+  key: string,
+  options: AcquireOptions,
+  fn: (lease: Lease) => Promise<T>,
+): Promise<WithMutexResult<T>> {
+  const result = await acquire(redis, key, options);
+  if (!result.acquired) return result;
+  const { lease } = result;
+  let released = false;
+  let value: T;
+  try {
+    value = await fn(lease);
+  } finally {
+    released = await lease.release().catch(() => false);
+  }
+  return { acquired: true, value, fence: lease.fence, released };
+}
