@@ -203,6 +203,18 @@ describe("two-person approval", () => {
     expect(entries[1]?.approvalId).toBe(approvalId);
   });
 
+  test("two approvers at the same moment: one job, the other refused as not-pending", async () => {
+    const pending = await request();
+    const approvalId = pending.outcome === "pending-approval" ? pending.approvalId : "";
+    const approve = (actor: string) =>
+      approveAdminAction(t.db, { approvalId, actor, requestId: `r-${actor}`, actions: [guarded] });
+    const results = await Promise.all([approve("bob"), approve("carol")]);
+    expect(results.map((r) => r.outcome).sort()).toEqual(["accepted", "refused"]);
+    expect(results.find((r) => r.outcome === "refused")).toMatchObject({ reason: "not-pending" });
+    expect((await jobs()).length).toBe(1);
+    expect((await audit()).filter((e) => e.outcome === "accepted").length).toBe(1);
+  });
+
   test("an approval after the count changed is refused as stale", async () => {
     const pending = await request();
     await t.sql`delete from sessions where idle_days = 60`;

@@ -6,7 +6,9 @@ import { enqueueAdminJob } from "./dispatch.ts";
 import {
   type AdminActionResult,
   type AdminCallOptions,
+  type AdminRefusalReason,
   type AuditBase,
+  RefusedError,
   refuse,
 } from "./outcomes.ts";
 import { previewAdminAction } from "./preview-admin-action.ts";
@@ -59,39 +61,59 @@ export async function approveAdminAction(
     at,
     redactKeys: options.redactKeys,
   };
-  if (!options.actor || !options.requestId) {
-    return refuse(db, base, "unauthenticated", "expected an actor and a request id, found none");
-  }
-  if (!row)
-    return refuse(db, base, "not-found", `no approval ${JSON.stringify(options.approvalId)}`);
-  if (row.status !== "pending") {
-    return refuse(db, base, "not-pending", `expected a pending approval, found ${row.status}`);
-  }
-  if (row.requestedBy === options.actor) {
-    return refuse(db, base, "self-approval", `expected an approver other than ${row.requestedBy}`);
-  }
-  const action = options.actions.find((a) => a.name === row.action) as
-    | AdminAction<unknown>
-    | undefined;
-  if (!action) return refuse(db, base, "unknown-action", `no action named ${row.action} here`);
-  const preview = await previewAdminAction(db, action, row.params);
+  const checked = precheck(row, options);
+  if ("reason" in checked) return refuse(db, base, checked.reason, checked.message);
+  const { approval, action } = checked;
+  const preview = await previewAdminAction(db, action, approval.params);
   const phrase = preview.outcome === "ok" ? preview.confirmation : "(invalid params)";
-  if (phrase !== row.confirmation) {
+  if (phrase !== approval.confirmation) {
     await db.execute(sql`update groundcrew.admin_approvals set status = 'stale',
-      decided_at = ${new Date(at).toISOString()}::timestamptz where id = ${row.id}::bigint`);
-    const message = `the preview changed since the request: expected ${JSON.stringify(row.confirmation)}, found ${JSON.stringify(phrase)}; request it again`;
+      decided_at = ${iso(at)}::timestamptz where id = ${approval.id}::bigint`);
+    const message = `the preview changed since the request: expected ${JSON.stringify(approval.confirmation)}, found ${JSON.stringify(phrase)}; request it again`;
     return refuse(db, base, "stale-preview", message);
   }
-  const job = adminJob(action, row.params, row.requestedBy, row.requestId, options.actor);
+  const job = adminJob(
+    action,
+    approval.params,
+    approval.requestedBy,
+    approval.requestId,
+    options.actor,
+  );
   return dispatchAudited(db, base, job, options.dispatch ?? enqueueAdminJob, async (tx, jobId) => {
     const claimed = await tx.execute(sql`
       update groundcrew.admin_approvals set status = 'approved', approved_by = ${options.actor},
-        job_id = ${jobId}, decided_at = ${new Date(at).toISOString()}::timestamptz
-      where id = ${row.id}::bigint and status = 'pending'`);
-    // A concurrent approval won the race: roll back this dispatch.
-    if (claimed.count !== 1) throw new Error("approval was decided concurrently");
+        job_id = ${jobId}, decided_at = ${iso(at)}::timestamptz
+      where id = ${approval.id}::bigint and status = 'pending'`);
+    // A concurrent approval won the race: roll this dispatch back.
+    if (claimed.count !== 1) throw new RefusedError("not-pending", "decided concurrently");
   });
 }
+
+type Precheck =
+  | { reason: AdminRefusalReason; message: string }
+  | { approval: ApprovalRow; action: AdminAction<unknown> };
+
+function precheck(row: ApprovalRow | undefined, options: ApproveAdminActionOptions): Precheck {
+  if (!options.actor || !options.requestId) {
+    return { reason: "unauthenticated", message: "expected an actor and a request id, found none" };
+  }
+  if (!row)
+    return { reason: "not-found", message: `no approval ${JSON.stringify(options.approvalId)}` };
+  if (row.status !== "pending") {
+    return { reason: "not-pending", message: `expected a pending approval, found ${row.status}` };
+  }
+  if (row.requestedBy === options.actor) {
+    return {
+      reason: "self-approval",
+      message: `expected an approver other than ${row.requestedBy}`,
+    };
+  }
+  const action = options.actions.find((a) => a.name === row.action);
+  if (!action) return { reason: "unknown-action", message: `no action named ${row.action} here` };
+  return { approval: row, action };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
 
 async function loadApproval(db: Db, id: string): Promise<ApprovalRow | undefined> {
   const [row] = await db.execute<Record<string, unknown>>(sql`

@@ -65,6 +65,16 @@ export async function refuse(
   return { outcome: "refused", reason, message, auditId, ...extra };
 }
 
+/** Thrown inside an audited transaction to roll it back and refuse with `reason` instead. */
+export class RefusedError extends Error {
+  readonly reason: AdminRefusalReason;
+
+  constructor(reason: AdminRefusalReason, message: string) {
+    super(message);
+    this.reason = reason;
+  }
+}
+
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }

@@ -9,6 +9,7 @@ import {
   type AdminCallOptions,
   type AuditBase,
   errorMessage,
+  RefusedError,
   refuse,
 } from "./outcomes.ts";
 import { previewAdminAction } from "./preview-admin-action.ts";
@@ -101,6 +102,7 @@ export async function dispatchAudited(
       return { outcome: "accepted" as const, jobId, auditId };
     });
   } catch (err) {
+    if (err instanceof RefusedError) return refuse(db, base, err.reason, err.message);
     return refuse(db, base, "dispatch-failed", errorMessage(err));
   }
 }
