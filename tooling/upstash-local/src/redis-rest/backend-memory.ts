@@ -24,8 +24,11 @@ function toReply(value: unknown): RedisReply {
   return String(value);
 }
 
+const luaErrorPrefix = "Error trying to loading or executing lua code string in VM: ";
+
 function asReplyError(err: unknown): RedisReplyError {
-  const message = err instanceof Error ? err.message : String(err);
+  const raw = err instanceof Error ? err.message : String(err);
+  const message = raw.startsWith(luaErrorPrefix) ? raw.slice(luaErrorPrefix.length) : raw;
   return new RedisReplyError(/^[A-Z]+ /.test(message) ? message : `ERR ${message}`);
 }
 

@@ -35,6 +35,23 @@ export function describeScripts(ctx: () => ContractContext): void {
       expect(await redis.eval("return false", [], [])).toBeNull();
     });
 
+    test("redis.call inside Lua honours lower-case options like nx and px", async () => {
+      const { redis, key } = ctx();
+      const acquire = "return redis.call('set', KEYS[1], ARGV[1], 'nx', 'px', 60000)";
+      expect(await redis.eval(acquire, [key("lock")], ["owner-a"])).toBe("OK");
+      expect(await redis.eval(acquire, [key("lock")], ["owner-b"])).toBeNull();
+      expect(await redis.get(key("lock"))).toBe("owner-a");
+      expect(await redis.pttl(key("lock"))).toBeGreaterThan(50_000);
+    });
+
+    test("redis.status_reply and redis.error_reply reach the client", async () => {
+      const { redis } = ctx();
+      expect(await redis.eval("return redis.status_reply('PONG')", [], [])).toBe("PONG");
+      await expect(
+        redis.eval("return redis.error_reply('LOCKLOST lease expired')", [], []),
+      ).rejects.toThrow(/LOCKLOST lease expired/);
+    });
+
     test("script load returns the sha1 that evalsha and script exists accept", async () => {
       const { redis, key } = ctx();
       const source = "return redis.call('incr', KEYS[1])";
