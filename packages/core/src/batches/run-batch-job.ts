@@ -1,0 +1,186 @@
+import { finishCheckpoint, startCheckpoint } from "../checkpoints/checkpoint-store.ts";
+import { resume } from "../checkpoints/control.ts";
+import { type Progress, progressOf } from "../checkpoints/progress.ts";
+import { type Clock, systemClock } from "../clock.ts";
+import type { Db } from "../db/create-database.ts";
+import { InvalidArgumentError } from "../errors.ts";
+import { StaleFenceError } from "../mutex/errors.ts";
+import { assertFence } from "../mutex/fence.ts";
+import { createBatchSizer } from "./batch-size.ts";
+import {
+  atLeastOnceStep,
+  cancelInFlight,
+  NEVER,
+  type RunState,
+  type StepResult,
+  transactionalStep,
+} from "./batch-steps.ts";
+import type { BatchJob, BatchMode, BatchSource } from "./define-batch-job.ts";
+import { estimateRows } from "./estimate.ts";
+import { type KeysetSource, keysetSource } from "./keyset-source.ts";
+
+/** Options of {@link runBatchJob}. */
+export interface RunBatchJobOptions {
+  /** The checkpoint's key: one per logical run (e.g. `"reindex:users:2026-05"`). Default: the job's name. */
+  jobKey?: string;
+  /** The mutex lease's fence; every checkpoint write checks it. `resource` defaults to the job's `lock`, else `batch-job:<jobKey>`. */
+  fence?: { resource?: string; token: number | bigint };
+  /** Stops the run between batches and cancels the statement in flight (e.g. the lease's signal). */
+  signal?: AbortSignal;
+  clock?: Clock;
+  /** Called after every batch with the progress just checkpointed. */
+  onProgress?: (progress: Progress) => void;
+}
+
+/** How a run ended. `aborted`: the signal fired; the checkpoint stays `running` and resumable. */
+export interface RunBatchJobResult {
+  status: "done" | "paused" | "cancelled" | "aborted";
+  /** Rows processed since the job key started (all runs). */
+  processed: number;
+  /** Batches committed by this run. */
+  batches: number;
+}
+
+/**
+ * Runs a batch job from its checkpoint (`groundcrew.checkpoints`, one row per `jobKey`) until the
+ * source is exhausted, a pause/cancel request is seen between batches, or the signal aborts.
+ * After each batch it saves the cursor, counts, rate and batch size; in transactional mode in the
+ * batch's own transaction, together with the fence check. A failed run records the error and
+ * throws it; calling again resumes after the last committed batch. A stale fence throws
+ * {@link StaleFenceError} without touching the checkpoint.
+ *
+ * @example
+ * ```ts
+ * const result = await runBatchJob(db, backfill, {
+ *   jobKey: "backfill-slugs",
+ *   fence: { resource: lease.name, token: lease.fence },
+ *   signal: lease.signal,
+ * });
+ * if (result.status === "paused") console.log(`paused after ${result.processed} rows`);
+ * ```
+ */
+export async function runBatchJob<S extends BatchSource, M extends BatchMode>(
+  db: Db,
+  job: BatchJob<S, M>,
+  options: RunBatchJobOptions = {},
+): Promise<RunBatchJobResult> {
+  const run = await prepare(db, job as unknown as BatchJob<BatchSource, BatchMode>, options);
+  if ("status" in run) return run;
+  const onAbort = () => void cancelInFlight(run);
+  run.signal.addEventListener("abort", onAbort);
+  try {
+    return await loop(run, options.onProgress);
+  } catch (err) {
+    if (run.signal.aborted) return result(run, "aborted");
+    if (!(err instanceof StaleFenceError)) await markFailed(run, err);
+    throw err;
+  } finally {
+    run.signal.removeEventListener("abort", onAbort);
+  }
+}
+
+async function loop(
+  run: RunState,
+  onProgress: ((progress: Progress) => void) | undefined,
+): Promise<RunBatchJobResult> {
+  const step = run.job.mode === "transactional" ? transactionalStep : atLeastOnceStep;
+  for (;;) {
+    if (run.signal.aborted) return result(run, "aborted");
+    const startedAt = run.clock.now();
+    const outcome: StepResult = await step(run);
+    if (outcome.kind === "stopped") return result(run, outcome.status);
+    const { checkpoint } = outcome;
+    run.cursor = checkpoint.cursor;
+    run.processed = checkpoint.processed;
+    run.rate = checkpoint.rate;
+    run.lastSaveAt = run.clock.now();
+    if (outcome.rows > 0) run.batches += 1;
+    run.sizer.observe(run.lastSaveAt - startedAt, outcome.rows);
+    onProgress?.(progressOf(checkpoint, run.lastSaveAt));
+    if (outcome.last) return result(run, "done");
+    if (!(await throttle(run))) return result(run, "aborted");
+  }
+}
+
+async function prepare(
+  db: Db,
+  job: BatchJob<BatchSource, BatchMode>,
+  options: RunBatchJobOptions,
+): Promise<RunState | RunBatchJobResult> {
+  const clock = options.clock ?? systemClock;
+  const jobKey = options.jobKey ?? job.name;
+  if (typeof jobKey !== "string" || jobKey.length === 0) {
+    throw new InvalidArgumentError("jobKey", "a non-empty string", jobKey);
+  }
+  const table =
+    typeof job.source === "function"
+      ? null
+      : (keysetSource(job.source as Parameters<typeof keysetSource>[0]) as KeysetSource<unknown>);
+  const estimatedTotal = table
+    ? await estimateRows(db, table.fromWhere)
+    : ((await job.estimateTotal?.(db)) ?? null);
+  let checkpoint = await startCheckpoint(
+    db,
+    { jobKey, jobName: job.name, batchSize: job.batchSize, estimatedTotal },
+    { clock },
+  );
+  if (checkpoint.status === "failed") {
+    await resume(db, jobKey, { clock });
+    checkpoint = { ...checkpoint, status: "running" };
+  }
+  if (checkpoint.status !== "running") {
+    const status = checkpoint.status as "done" | "paused" | "cancelled";
+    return { status, processed: checkpoint.processed, batches: 0 };
+  }
+  const fence = options.fence
+    ? {
+        resource: options.fence.resource ?? job.lock ?? `batch-job:${jobKey}`,
+        token: options.fence.token,
+      }
+    : null;
+  const sizer = createBatchSizer({
+    initial: job.targetBatchMs === undefined ? job.batchSize : checkpoint.batchSize,
+    min: job.minBatchSize,
+    max: job.maxBatchSize,
+    targetMs: job.targetBatchMs,
+  });
+  return {
+    ...{ db, job, jobKey, clock, fence, table, sizer, estimatedTotal },
+    signal: options.signal ?? NEVER,
+    iterator: null,
+    cursor: checkpoint.cursor,
+    processed: checkpoint.processed,
+    rate: checkpoint.rate,
+    lastSaveAt: clock.now(),
+    batches: 0,
+    backendPid: null,
+  };
+}
+
+// Sleeps the throttle's delay on the injected clock; false if the signal aborted the sleep.
+async function throttle(run: RunState): Promise<boolean> {
+  const { throttle } = run.job;
+  const delayMs = typeof throttle === "function" ? await throttle() : (throttle ?? 0);
+  if (!(delayMs > 0)) return true;
+  try {
+    await run.clock.sleep(delayMs, run.signal === NEVER ? undefined : run.signal);
+    return true;
+  } catch (err) {
+    if (run.signal.aborted) return false;
+    throw err;
+  }
+}
+
+// Best effort, and fenced: a stale holder must not flip the status under the new holder.
+async function markFailed(run: RunState, error: unknown): Promise<void> {
+  await run.db
+    .transaction(async (tx) => {
+      if (run.fence) await assertFence(tx, run.fence.resource, run.fence.token);
+      await finishCheckpoint(tx, run.jobKey, "failed", { error, clock: run.clock });
+    })
+    .catch(() => {});
+}
+
+function result(run: RunState, status: RunBatchJobResult["status"]): RunBatchJobResult {
+  return { status, processed: run.processed, batches: run.batches };
+}
