@@ -58,24 +58,11 @@ export function createHealth(probes: readonly Probe[], options: HealthOptions = 
   const clock = options.clock ?? systemClock;
   const header = describeService(options);
   let runs = 0;
-  const cached = (subset: readonly Probe[]) => {
-    let inFlight: Promise<HealthDocument> | undefined;
-    let last: { at: number; document: HealthDocument } | undefined;
-    return (): Promise<HealthDocument> => {
-      if (last && clock.now() - last.at < cacheMs) return Promise.resolve(last.document);
-      inFlight ??= (async () => {
-        runs++;
-        try {
-          const document = await runAll(subset, clock, header);
-          last = { at: clock.now(), document };
-          return document;
-        } finally {
-          inFlight = undefined;
-        }
-      })();
-      return inFlight;
-    };
-  };
+  const cached = (subset: readonly Probe[]) =>
+    coalesced(clock, cacheMs, () => {
+      runs++;
+      return runAll(subset, clock, header);
+    });
   const check = cached(probes);
   const ready = cached(probes.filter((p) => p.critical));
   return {
@@ -85,6 +72,24 @@ export function createHealth(probes: readonly Probe[], options: HealthOptions = 
     get runs() {
       return runs;
     },
+  };
+}
+
+// One run at a time shared by concurrent callers; its result reused for cacheMs.
+function coalesced<T>(clock: Clock, cacheMs: number, run: () => Promise<T>): () => Promise<T> {
+  let inFlight: Promise<T> | undefined;
+  let last: { at: number; value: T } | undefined;
+  return () => {
+    if (last && clock.now() - last.at < cacheMs) return Promise.resolve(last.value);
+    inFlight ??= run()
+      .then((value) => {
+        last = { at: clock.now(), value };
+        return value;
+      })
+      .finally(() => {
+        inFlight = undefined;
+      });
+    return inFlight;
   };
 }
 
