@@ -44,17 +44,14 @@ export function createAgents(maxSockets: number): Agents {
 function send(
   url: URL,
   method: string,
-  headers: Headers,
+  headers: Record<string, string>,
   body: Uint8Array | undefined,
   signal: AbortSignal,
   agents: Agents,
 ) {
   const isHttps = url.protocol === "https:";
   const request = isHttps ? httpsRequest : httpRequest;
-  const outgoing: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    outgoing[name] = value;
-  });
+  const outgoing = { ...headers };
   if (body !== undefined) outgoing["content-length"] = String(body.byteLength);
   return new Promise<AttemptResult>((resolve, reject) => {
     const req = request(
@@ -93,44 +90,37 @@ function send(
  * ```
  */
 export async function attemptDelivery(input: AttemptInput): Promise<AttemptResult> {
-  const headers = new Headers();
-  for (const [name, values] of Object.entries(input.header)) headers.set(name, values.join(","));
-  for (const [name, value] of Object.entries(input.upstashHeaders)) headers.set(name, value);
-  headers.set("User-Agent", "Upstash-QStash");
-  headers.set(
-    "Upstash-Signature",
-    signDelivery({
-      key: input.signingKey,
-      url: input.url,
-      body: input.body,
-      nowMs: input.clock.now(),
-    }),
-  );
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(input.signal.reason);
-  input.signal.addEventListener("abort", onAbort, { once: true });
-  if (input.timeoutMs !== undefined) {
-    input.clock.sleep(input.timeoutMs, controller.signal).then(
-      () => controller.abort(new Error(`timed out after ${input.timeoutMs} ms`)),
+  const headers: Record<string, string> = {};
+  for (const [name, values] of Object.entries(input.header))
+    headers[name.toLowerCase()] = values.join(",");
+  for (const [name, value] of Object.entries(input.upstashHeaders))
+    headers[name.toLowerCase()] = value;
+  headers["user-agent"] = "Upstash-QStash";
+  const nowMs = input.clock.now();
+  headers["upstash-signature"] = signDelivery({
+    key: input.signingKey,
+    url: input.url,
+    body: input.body,
+    nowMs,
+  });
+  // Only a message with Upstash-Timeout gets its own controller (and a sleeper on the clock).
+  const timeout = input.timeoutMs === undefined ? undefined : new AbortController();
+  const signal = timeout ? AbortSignal.any([input.signal, timeout.signal]) : input.signal;
+  if (timeout) {
+    input.clock.sleep(input.timeoutMs as number, signal).then(
+      () => timeout.abort(new Error(`timed out after ${input.timeoutMs} ms`)),
       () => {},
     );
   }
   try {
     const hasBody = input.method !== "GET" && input.method !== "HEAD";
-    return await send(
-      new URL(input.url),
-      input.method,
-      headers,
-      hasBody ? input.body : undefined,
-      controller.signal,
-      input.agents,
-    );
+    const body = hasBody ? input.body : undefined;
+    return await send(new URL(input.url), input.method, headers, body, signal, input.agents);
   } catch (error) {
-    const reason = controller.signal.aborted ? controller.signal.reason : error;
+    const reason = signal.aborted ? signal.reason : error;
     const message = reason instanceof Error ? reason.message : String(reason);
     return { status: 0, header: {}, body: new Uint8Array(), error: message };
   } finally {
-    input.signal.removeEventListener("abort", onAbort);
-    controller.abort();
+    if (timeout && !timeout.signal.aborted) timeout.abort();
   }
 }

@@ -52,7 +52,22 @@ export function loadState(stateFile?: string): EmulatorState {
   } catch {
     return state;
   }
-  const snapshot = JSON.parse(text) as Snapshot;
+  let snapshot: Snapshot;
+  try {
+    snapshot = JSON.parse(text) as Snapshot;
+  } catch (error) {
+    throw new Error(
+      `expected ${stateFile} to hold the QStash emulator's JSON state, found text that does not parse`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (snapshot.version !== 1) {
+    throw new Error(
+      `expected state file version 1 in ${stateFile}, found ${JSON.stringify(snapshot.version)}`,
+    );
+  }
   for (const m of snapshot.messages) state.messages.set(m.messageId, m);
   for (const s of snapshot.schedules) state.schedules.set(s.scheduleId, s);
   for (const q of snapshot.queues) state.queues.set(q.name, q);
