@@ -22,11 +22,11 @@ export interface RequestHandlerOptions {
 type Route = "command" | "pipeline" | "multi-exec";
 type Reply = { status: number; body: unknown; headers?: Record<string, string> };
 
-const routes: Record<string, Route> = {
-  "": "command",
-  "/pipeline": "pipeline",
-  "/multi-exec": "multi-exec",
-};
+const routes = new Map<string, Route>([
+  ["", "command"],
+  ["/pipeline", "pipeline"],
+  ["/multi-exec", "multi-exec"],
+]);
 
 function digest(value: string): Buffer {
   return createHash("sha256").update(value).digest();
@@ -34,7 +34,7 @@ function digest(value: string): Buffer {
 
 function routeOf(url: string | undefined): Route | undefined {
   const path = (url ?? "/").split("?")[0]?.replace(/\/+$/, "") ?? "";
-  return routes[path];
+  return routes.get(path);
 }
 
 function send(res: ServerResponse, reply: Reply): void {
