@@ -19,7 +19,8 @@ export interface ClaimJobsOptions extends ClockOption {
 
 /**
  * Claims up to `limit` due jobs, smallest priority first, then oldest `run_at`, skipping rows
- * other workers hold (`FOR UPDATE SKIP LOCKED`) and paused names. Each claimed job becomes
+ * other workers hold (`FOR UPDATE SKIP LOCKED`) and paused names (read just before the claim,
+ * so a name paused while a claim is in flight may still be claimed once). Each claimed job becomes
  * `running`, its `attempts` goes up by one and it gets a lease of `leaseMs`.
  *
  * Query: index `jobs_claim_idx` (priority, run_at, id) WHERE status = 'pending'.
@@ -39,11 +40,23 @@ export async function claimJobs(
   const now = (options.clock ?? systemClock).now();
   const names = options.names ? options.names.map((n, i) => nonEmpty(`names[${i}]`, n)) : null;
   const nameFilter = names ? sql`and j.name = any(${pgArray(names, "text")})` : sql``;
+  // Paused names are read first and inlined: a sub-select here makes the planner misjudge the
+  // filter and sort every pending job instead of walking jobs_claim_idx in order.
+  const paused = await db.execute<{ name: string }>(
+    sql`select name from groundcrew.paused_job_names`,
+  );
+  const pausedFilter =
+    paused.length > 0
+      ? sql`and j.name <> all(${pgArray(
+          paused.map((p) => p.name),
+          "text",
+        )})`
+      : sql``;
   const rows = await db.execute(sql`
     with picked as (
       select j.id from groundcrew.jobs j
       where j.status = 'pending' and j.run_at <= ${iso(now)}::timestamptz ${nameFilter}
-        and not exists (select 1 from groundcrew.paused_job_names p where p.name = j.name)
+        ${pausedFilter}
       order by j.priority, j.run_at, j.id
       limit ${limit}
       for update skip locked
