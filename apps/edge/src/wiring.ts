@@ -1,7 +1,8 @@
 // Builds the real dependencies from the validated config: Postgres through @groundcrew/core,
 // Redis through @upstash/redis, QStash through @upstash/qstash. Each service is optional; the
 // routes that need a missing one answer 503 naming the variable to set.
-import { type Clock, createDatabase, type Database, systemClock } from "@groundcrew/core";
+import { type Clock, createDatabase, type Db, systemClock } from "@groundcrew/core";
+import { type AdminAction, type AdminDispatch, enqueueAdminJob } from "@groundcrew/core/admin";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Client as QStashClient } from "@upstash/qstash";
 import { Redis } from "@upstash/redis";
@@ -9,10 +10,14 @@ import { createApp } from "./app.ts";
 import type { AppEnv } from "./app-env.ts";
 import type { EdgeDeps, Logger } from "./deps.ts";
 import type { EdgeConfig } from "./env.ts";
+import { createAdminService } from "./services/admin.ts";
+import { createDeadLetterService } from "./services/dead-letters.ts";
 import { createEdgeHealth } from "./services/health.ts";
+import { createOverviewSource } from "./services/overview.ts";
+import { createQStashDispatch } from "./services/qstash-dispatch.ts";
 import { createMemoryRateLimiter, createRedisRateLimiter } from "./services/rate-limit.ts";
 
-/** A running edge app and how to release what it holds. */
+/** A built edge app and how to release what it holds. */
 export interface Edge {
   app: OpenAPIHono<AppEnv>;
   deps: EdgeDeps;
@@ -23,8 +28,19 @@ export interface Edge {
 export interface EdgeOptions {
   clock?: Clock;
   logger?: Logger;
-  /** Use this database instead of opening `config.databaseUrl`. */
-  database?: Pick<Database, "db" | "sql">;
+  /** Use this database instead of opening `config.databaseUrl` (not closed by `close()`). */
+  db?: Db;
+  /** The admin actions this deployment offers. Default none. */
+  actions?: readonly AdminAction<never>[];
+}
+
+/** QStash to the daemon when both are configured, else a row in the job table. */
+function chooseDispatch(config: EdgeConfig): AdminDispatch {
+  if (config.qstash && config.daemonUrl) {
+    const client = new QStashClient({ baseUrl: config.qstash.url, token: config.qstash.token });
+    return createQStashDispatch(client, config.daemonUrl);
+  }
+  return enqueueAdminJob;
 }
 
 /**
@@ -32,7 +48,7 @@ export interface EdgeOptions {
  *
  * @example
  * ```ts
- * const edge = createEdge(parseEnv(process.env));
+ * const edge = createEdge(parseEnv(process.env), { actions: [purgeIdleSessions] });
  * serve({ fetch: edge.app.fetch, port: 8787 });
  * ```
  */
@@ -40,20 +56,29 @@ export function createEdge(config: EdgeConfig, options: EdgeOptions = {}): Edge 
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? consoleLogger;
   const opened =
-    !options.database && config.databaseUrl
-      ? createDatabase({ url: config.databaseUrl })
-      : undefined;
-  const database = options.database ?? opened;
+    !options.db && config.databaseUrl ? createDatabase({ url: config.databaseUrl }) : undefined;
+  const db = options.db ?? opened?.db;
   const redis = config.redis
     ? new Redis({ url: config.redis.url, token: config.redis.token })
     : undefined;
-  const qstash = config.qstash
-    ? new QStashClient({ baseUrl: config.qstash.url, token: config.qstash.token })
-    : undefined;
   const rateOptions = { ...config.rateLimit, clock };
+  const health = createEdgeHealth({ db, redis, qstash: config.qstash, clock });
   const deps: EdgeDeps = {
-    health: createEdgeHealth({ database, redis, qstash: config.qstash, clock }),
+    health,
+    healthMaxAgeS: Math.round(health.cacheMs / 1000),
     adminTokens: config.adminTokens,
+    ...(db
+      ? {
+          admin: createAdminService({
+            db,
+            actions: options.actions ?? [],
+            dispatch: chooseDispatch(config),
+            clock,
+          }),
+          deadLetters: createDeadLetterService({ db, clock }),
+          overview: createOverviewSource({ db, ...(redis ? { redis } : {}), clock }),
+        }
+      : {}),
     rateLimiter: redis
       ? createRedisRateLimiter(redis, "groundcrew:edge:rate:", rateOptions)
       : createMemoryRateLimiter(rateOptions),
@@ -62,14 +87,7 @@ export function createEdge(config: EdgeConfig, options: EdgeOptions = {}): Edge 
     logger,
     maxBodyBytes: config.maxBodyBytes,
   };
-  void qstash;
-  return {
-    app: createApp(deps),
-    deps,
-    close: async () => {
-      await opened?.close();
-    },
-  };
+  return { app: createApp(deps), deps, close: async () => opened?.close() };
 }
 
 function randomSecret(): string {
