@@ -55,6 +55,7 @@ export function createEngine(options: EngineOptions) {
   const idleWaiters: (() => void)[] = [];
   let busy = 0;
   let closed = false;
+  let dlqSeq = 0;
 
   const checkIdle = () => {
     if (busy !== 0 || idleWaiters.length === 0) return;
@@ -127,7 +128,9 @@ export function createEngine(options: EngineOptions) {
 
   const deadLetter = (message: MessageRecord, result: AttemptResult) => {
     const now = clock.now();
-    const dlqId = `${now}-${state.dlq.length}${Math.floor(Math.random() * 1000)}`;
+    // Redis-stream-like `<ms>-<seq>`, unique among the entries kept.
+    let dlqId = `${now}-${dlqSeq++}`;
+    while (state.dlq.some((d) => d.dlqId === dlqId)) dlqId = `${now}-${dlqSeq++}`;
     state.dlq.push({
       dlqId,
       message: { ...message },
