@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
-import { type Clock, createDatabase, type Database, systemClock } from "@groundcrew/core";
+import { type Clock, systemClock } from "@groundcrew/core/clock";
+import { createDatabase, type Database } from "@groundcrew/core/db";
 import { enqueueJob, jobQueueStats } from "@groundcrew/core/jobs";
 import { type ServerType, serve } from "@hono/node-server";
 import { Client, Receiver } from "@upstash/qstash";
@@ -17,7 +18,7 @@ import { createMetrics, type DaemonMetrics } from "./observability/metrics.ts";
 import { syncSchedules } from "./schedules/sync-schedules.ts";
 import { runBatchAdapter } from "./worker/batch-adapter.ts";
 import { createJobRegistry, type JobRegistry } from "./worker/job-registry.ts";
-import { createLockAcquirer } from "./worker/lock-adapter.ts";
+import { createLockAcquirer, DEFAULT_LOCK_PREFIX } from "./worker/lock-adapter.ts";
 import type { AcquireLock, RunBatch } from "./worker/run-job.ts";
 import { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from "./worker/worker-pool.ts";
 
@@ -104,7 +105,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   });
   const redis = options.redis ?? (await redisFromEnv(env));
   const acquireLock: AcquireLock | undefined = redis
-    ? createLockAcquirer(redis, { prefix: config.redis?.keyPrefix ?? "groundcrew:lock:", clock })
+    ? createLockAcquirer(redis, {
+        prefix: config.redis?.keyPrefix ?? DEFAULT_LOCK_PREFIX,
+        clock,
+        holderId: workerId,
+      })
     : undefined;
   const runBatch: RunBatch = runBatchAdapter;
   const pool = createWorkerPool({

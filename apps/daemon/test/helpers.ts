@@ -1,7 +1,7 @@
 // Test helpers: free ports, QStash-style signatures, and a daemon over a test database.
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import { createServer } from "node:net";
-import type { Clock } from "@groundcrew/core";
+import type { Clock } from "@groundcrew/core/clock";
 import type { TestDatabase, TestRedis } from "@groundcrew/testing";
 import type { GroundcrewConfig } from "../src/config/define-config.ts";
 import { type Daemon, startDaemon } from "../src/daemon.ts";
@@ -103,4 +103,22 @@ export function deliver(
       ...headers,
     },
   });
+}
+
+/** Collects finished job runs and lets a test await the next run of a job. */
+export function createRunWatcher() {
+  const waiters: { name: string; resolve: (r: { id: number; outcome: string }) => void }[] = [];
+  const seen: { id: number; name: string; outcome: string }[] = [];
+  return {
+    seen,
+    onJobDone(job: { id: number; name: string }, outcome: string) {
+      seen.push({ id: job.id, name: job.name, outcome });
+      const i = waiters.findIndex((w) => w.name === job.name);
+      if (i >= 0) waiters.splice(i, 1)[0]?.resolve({ id: job.id, outcome });
+    },
+    /** Resolves with the next run of `name` that finishes after this call. */
+    next(name: string): Promise<{ id: number; outcome: string }> {
+      return new Promise((resolve) => waiters.push({ name, resolve }));
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { hostname, userInfo } from "node:os";
-import { createDatabase, type Database } from "@groundcrew/core";
-import { Client } from "@upstash/qstash";
+import { createDatabase, type Database } from "@groundcrew/core/db";
+import type { Client } from "@upstash/qstash";
 import { Redis } from "@upstash/redis";
 import type { GroundcrewConfig } from "../config/define-config.ts";
 import { loadConfig } from "../config/load-config.ts";
@@ -17,7 +17,8 @@ export interface CliRuntime {
   config(): Promise<GroundcrewConfig>;
   database(): Database;
   redis(): Redis;
-  qstash(): Client;
+  /** The official QStash client (loaded on first use). */
+  qstash(): Promise<Client>;
   close(): Promise<void>;
 }
 
@@ -41,7 +42,7 @@ export function createCliRuntime(options: {
   let database: Database | undefined;
   let config: Promise<GroundcrewConfig> | undefined;
   let redis: Redis | undefined;
-  let qstash: Client | undefined;
+  let qstash: Promise<Client> | undefined;
   return {
     env,
     cwd: options.cwd,
@@ -68,10 +69,9 @@ export function createCliRuntime(options: {
       return redis;
     },
     qstash() {
-      qstash ??= new Client({
-        baseUrl: requireEnv(env, "QSTASH_URL", "this command"),
-        token: requireEnv(env, "QSTASH_TOKEN", "this command"),
-      });
+      const baseUrl = requireEnv(env, "QSTASH_URL", "this command");
+      const token = requireEnv(env, "QSTASH_TOKEN", "this command");
+      qstash ??= import("@upstash/qstash").then(({ Client }) => new Client({ baseUrl, token }));
       return qstash;
     },
     async close() {

@@ -1,6 +1,6 @@
-import type { Db } from "@groundcrew/core";
 import type { BatchJob } from "@groundcrew/core/batches";
 import type { CounterCacheSpec } from "@groundcrew/core/counters";
+import type { Db } from "@groundcrew/core/db";
 import type { Task } from "@groundcrew/core/run-once";
 import type { SweepSpec } from "@groundcrew/core/sweep";
 import type { JobContext } from "../worker/job-context.ts";

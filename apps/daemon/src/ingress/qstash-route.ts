@@ -1,4 +1,4 @@
-import type { Clock } from "@groundcrew/core";
+import type { Clock } from "@groundcrew/core/clock";
 import type { Context } from "hono";
 import type { Logger } from "pino";
 import type { JobClass } from "../config/define-config.ts";

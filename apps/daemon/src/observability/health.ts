@@ -1,4 +1,5 @@
-import type { Clock, Db } from "@groundcrew/core";
+import type { Clock } from "@groundcrew/core/clock";
+import type { Db } from "@groundcrew/core/db";
 import type { Redis } from "@upstash/redis";
 import { sql } from "drizzle-orm";
 import type { GroundcrewConfig } from "../config/define-config.ts";

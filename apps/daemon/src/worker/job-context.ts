@@ -1,4 +1,4 @@
-import type { Db } from "@groundcrew/core";
+import type { Db } from "@groundcrew/core/db";
 import type { Logger } from "pino";
 
 /** The job being run, as the handler sees it. */

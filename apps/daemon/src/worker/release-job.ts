@@ -1,4 +1,4 @@
-import type { Db } from "@groundcrew/core";
+import type { Db } from "@groundcrew/core/db";
 import { sql } from "drizzle-orm";
 
 /**

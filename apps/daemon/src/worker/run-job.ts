@@ -1,5 +1,6 @@
-import type { Clock, Db } from "@groundcrew/core";
+import type { Clock } from "@groundcrew/core/clock";
 import { withRetry } from "@groundcrew/core/connections";
+import type { Db } from "@groundcrew/core/db";
 import { completeJob, failJob, type Job, PermanentJobError } from "@groundcrew/core/jobs";
 import type { Logger } from "pino";
 import type { DaemonMetrics } from "../observability/metrics.ts";

@@ -1,4 +1,3 @@
-import { startDaemon } from "../../daemon.ts";
 import type { Command } from "../command.ts";
 import { ExitCode } from "../exit-codes.ts";
 
@@ -39,6 +38,7 @@ A second signal exits at once (130).`,
     const config = await runtime.config();
     const port = values.port === undefined ? runtime.env.PORT : Number(values.port);
     const stopping = firstSignal();
+    const { startDaemon } = await import("../../daemon.ts");
     const daemon = await startDaemon({
       env: { ...runtime.env, PORT: port },
       config,

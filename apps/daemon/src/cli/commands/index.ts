@@ -1,5 +1,6 @@
 import type { CommandGroup } from "../command.ts";
 import { daemonCommand } from "./daemon.ts";
+import { dlqGroup } from "./dlq.ts";
 import { jobsGroup } from "./jobs.ts";
 import { countersGroup, migrateCommand, sweepCommand, tasksGroup } from "./maintenance.ts";
 import { schedulesGroup } from "./schedules.ts";
@@ -12,6 +13,7 @@ export const rootGroup: CommandGroup = {
     daemonCommand,
     migrateCommand,
     jobsGroup,
+    dlqGroup,
     tasksGroup,
     countersGroup,
     sweepCommand,

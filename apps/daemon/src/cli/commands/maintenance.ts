@@ -1,5 +1,5 @@
-import { migrate } from "@groundcrew/core";
 import { repairCounters } from "@groundcrew/core/counters";
+import { migrate } from "@groundcrew/core/db";
 import { listTasks, runPending } from "@groundcrew/core/run-once";
 import { sweep, sweepStats } from "@groundcrew/core/sweep";
 import type { Command, CommandGroup } from "../command.ts";

@@ -10,7 +10,7 @@ const sync: Command = {
   options: { "dry-run": { type: "boolean", description: "report changes; change nothing" } },
   async run({ values, out, runtime }) {
     const config = await runtime.config();
-    const results = await syncSchedules(runtime.qstash(), config.schedules ?? {}, {
+    const results = await syncSchedules(await runtime.qstash(), config.schedules ?? {}, {
       publicUrl: requireEnv(runtime.env, "GROUNDCREW_PUBLIC_URL", "schedules sync"),
       pathPrefix: config.qstash?.pathPrefix,
       dryRun: values["dry-run"] === true,
@@ -30,7 +30,7 @@ const list: Command = {
   name: "list",
   summary: "List the QStash schedules",
   async run({ out, runtime }) {
-    const schedules = await runtime.qstash().schedules.list();
+    const schedules = await (await runtime.qstash()).schedules.list();
     if (out.json) return printJsonOk(out, schedules);
     printTable(
       out,

@@ -1,0 +1,14 @@
+// The public face of @groundcrew/daemon: what a groundcrew.config.ts and embedders import.
+export {
+  type BatchJobDefinition,
+  defineConfig,
+  type GroundcrewConfig,
+  type JobClass,
+  type JobDefinition,
+  type PlainJobDefinition,
+  type ScheduleDefinition,
+} from "./config/define-config.ts";
+export { type Daemon, type DaemonOptions, startDaemon } from "./daemon.ts";
+export { type Env, loadEnv } from "./env.ts";
+export { BUILTIN_JOBS } from "./worker/builtin-jobs.ts";
+export type { JobContext, JobInfo, JobLease, JobProgress } from "./worker/job-context.ts";

@@ -1,0 +1,68 @@
+import { spawn } from "node:child_process";
+import { Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
+
+const bin = fileURLToPath(new URL("../bin/groundcrew.js", import.meta.url));
+const fixtures = fileURLToPath(new URL("./fixtures/", import.meta.url));
+
+/** What a CLI run printed and how it exited. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as JSON (for `--json` runs). */
+  json<T = unknown>(): T;
+}
+
+/** Spawns `groundcrew <args>` in the fixtures folder with `env` (plus PATH/HOME) and waits. */
+export function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: fixtures,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "/tmp",
+        NO_COLOR: "1",
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.once("error", reject);
+    child.once("close", (code) =>
+      resolve({ code, stdout, stderr, json: <T>() => JSON.parse(stdout) as T }),
+    );
+  });
+}
+
+/** Runs the CLI's `main` in this process (same code path as the bin, minus process startup). */
+export async function runMain(args: string[], env: Record<string, string>): Promise<CliRun> {
+  const { main } = await import("../src/cli/main.ts");
+  let stdout = "";
+  let stderr = "";
+  const sink = (append: (s: string) => void) =>
+    new Writable({
+      write(chunk, _enc, done) {
+        append(String(chunk));
+        done();
+      },
+    });
+  const code = await main(args, {
+    env,
+    cwd: fixtures,
+    stdout: sink((s) => {
+      stdout += s;
+    }),
+    stderr: sink((s) => {
+      stderr += s;
+    }),
+  });
+  return { code, stdout, stderr, json: <T>() => JSON.parse(stdout) as T };
+}

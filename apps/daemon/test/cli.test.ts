@@ -1,0 +1,177 @@
+import { claimJobs, enqueueJob, failJob, PermanentJobError } from "@groundcrew/core/jobs";
+import { createTestDatabase, type TestDatabase } from "@groundcrew/testing";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type CliRun, runCli, runMain } from "./cli-helpers.ts";
+import { FIXTURE_SQL } from "./fixtures/tables.ts";
+
+let database: TestDatabase;
+let env: Record<string, string>;
+// Most cases run `main` in-process (fast); the "spawned" tests run the real bin.
+const cli = (...args: string[]): Promise<CliRun> => runMain(args, env);
+const spawned = (...args: string[]): Promise<CliRun> => runCli(args, env);
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await database.sql.unsafe(FIXTURE_SQL);
+  env = { DATABASE_URL: database.url };
+});
+
+afterAll(async () => {
+  await database?.drop();
+});
+
+describe("groundcrew CLI", () => {
+  test("the spawned bin: usage errors exit 2; --json output on stdout; exit 0", async () => {
+    // Two processes only: each pays tsx's start-up.
+    const unknown = await runCli(["jobs", "explode"], {});
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command: jobs explode");
+    const enqueued = await spawned("jobs", "enqueue", "hello", "--json");
+    expect(enqueued.code).toBe(0);
+    const { id } = enqueued.json<{ id: number }>();
+    const [row] = await database.sql`select name, actor from groundcrew.jobs where id = ${id}`;
+    expect(row?.name).toBe("hello");
+    expect(row?.actor).toMatch(/^cli:/);
+  });
+
+  test("--help works everywhere; unknown commands and options exit 2", async () => {
+    const [root, group, leaf, unknown, badOption] = await Promise.all([
+      cli("--help"),
+      cli("dlq", "--help"),
+      cli("dlq", "retry", "--help"),
+      cli("jobs", "explode"),
+      cli("jobs", "list", "--bogus"),
+    ]);
+    expect(root.code).toBe(0);
+    expect(root.stdout).toMatch(/daemon[\s\S]*migrate[\s\S]*jobs[\s\S]*dlq[\s\S]*schedules/);
+    expect(group.stdout).toMatch(/list[\s\S]*groups[\s\S]*retry[\s\S]*discard[\s\S]*resolve/);
+    expect(leaf.stdout).toContain("--dry-run");
+    expect([unknown.code, badOption.code]).toEqual([2, 2]);
+    expect(unknown.stderr).toContain("unknown command: jobs explode");
+  });
+
+  test("a missing DATABASE_URL is a config error (78) naming the variable", async () => {
+    const run = await runMain(["jobs", "list"], {});
+    expect(run.code).toBe(78);
+    expect(run.stderr).toContain("DATABASE_URL");
+  });
+
+  test("migrate, jobs enqueue/list/show/cancel/pause/resume with --json and exit codes", async () => {
+    expect((await cli("migrate", "--json")).json()).toMatchObject({ applied: [] });
+    const enqueued = await cli("jobs", "enqueue", "hello", "--payload", '{"a":1}', "--json");
+    const { id } = enqueued.json<{ id: number; created: boolean }>();
+    expect(enqueued.code).toBe(0);
+    const listed = (await cli("jobs", "list", "--json")).json<{
+      jobs: { id: number; payload: unknown }[];
+    }>();
+    expect(listed.jobs.find((j) => j.id === id)?.payload).toEqual({ a: 1 });
+    const human = await cli("jobs", "list", "--name", "hello");
+    expect(human.stdout).toMatch(/^ID\s+NAME\s+STATUS/m);
+    expect(human.stdout).toMatch(new RegExp(`^${id}\\s+hello\\s+pending`, "m"));
+    expect((await cli("jobs", "enqueue", "nope")).code).toBe(3);
+    expect((await cli("jobs", "cancel", String(id))).code).toBe(0);
+    expect((await cli("jobs", "cancel", String(id))).code).toBe(4);
+    expect((await cli("jobs", "show", "999999")).code).toBe(3);
+    expect((await cli("jobs", "pause", "hello", "--json")).json()).toMatchObject({
+      paused: true,
+      changed: true,
+    });
+    expect((await cli("jobs", "stats", "--json")).json()).toMatchObject({ paused: ["hello"] });
+    expect((await cli("jobs", "resume", "hello")).stdout).toContain("resumed hello");
+  });
+
+  test("tasks run runs each task once, reports failures with exit 1, then is a no-op", async () => {
+    const first = await cli("tasks", "run", "--json");
+    expect(first.code).toBe(1);
+    expect(first.json()).toEqual([
+      expect.objectContaining({ name: "2026-01-set-flag", outcome: "ran" }),
+      expect.objectContaining({ name: "2026-02-broken", outcome: "failed" }),
+    ]);
+    const again = await cli("tasks", "run", "2026-01-set-flag", "--json");
+    expect(again.code).toBe(0);
+    expect(again.json()).toEqual([expect.objectContaining({ outcome: "already-done" })]);
+    const [flags] = await database.sql`select count(*)::int as n from flags`;
+    expect(flags?.n).toBe(1);
+    expect((await cli("tasks", "list")).stdout).toMatch(/2026-02-broken/);
+    expect((await cli("tasks", "run", "no-such-task")).code).toBe(3);
+  });
+
+  test("counters repair --dry-run counts drift without writing; repair fixes it", async () => {
+    const dry = (await cli("counters", "repair", "--dry-run", "--json")).json<
+      { drifted: number }[]
+    >();
+    expect(dry[0]).toMatchObject({ name: "postsCount", checked: 20, drifted: 5, complete: true });
+    const [before] = await database.sql`select sum(posts_count)::int as n from authors`;
+    expect(before?.n).toBe(0);
+    const fixed = (await cli("counters", "repair", "--json")).json<{ drifted: number }[]>();
+    expect(fixed[0]).toMatchObject({ drifted: 5 });
+    const [after] = await database.sql`select sum(posts_count)::int as n from authors`;
+    expect(after?.n).toBe(50);
+  });
+
+  test("sweep --dry-run reports due rows; sweep deletes them", async () => {
+    const dry = (await cli("sweep", "--dry-run", "--json")).json<Record<string, unknown>[]>();
+    expect(dry[0]).toMatchObject({ name: "sessions", marked: 3, due: 3, swept: 0 });
+    const swept = (await cli("sweep", "--json")).json<Record<string, unknown>[]>();
+    expect(swept[0]).toMatchObject({ name: "sessions", swept: 3 });
+    const [left] = await database.sql`select count(*)::int as n from sessions`;
+    expect(left?.n).toBe(7);
+  });
+
+  test("dlq list/groups/show/retry --dry-run/retry/discard/resolve", async () => {
+    const ids = await makeDeadLetters(3);
+    const list = (await cli("dlq", "list", "--json")).json<{
+      deadLetters: { id: number; fingerprint: string }[];
+    }>();
+    expect(list.deadLetters).toHaveLength(3);
+    const fingerprint = list.deadLetters[0]?.fingerprint ?? "";
+    const groups = (await cli("dlq", "groups", "--json")).json<{ count: number }[]>();
+    expect(groups).toEqual([expect.objectContaining({ fingerprint, count: 3 })]);
+    const letterIds = list.deadLetters.map((d) => d.id).sort((a, b) => a - b);
+    expect((await cli("dlq", "show", String(letterIds[0]))).stdout).toContain("PermanentJobError");
+    const dry = (await cli("dlq", "retry", String(letterIds[0]), "--dry-run", "--json")).json();
+    expect(dry).toMatchObject({ dryRun: true, matched: 1 });
+    const [stillOpen] =
+      await database.sql`select status from groundcrew.dead_letters where id = ${letterIds[0] ?? 0}`;
+    expect(stillOpen?.status).toBe("open");
+    const retried = await cli("dlq", "retry", String(letterIds[0]), "--json");
+    expect(retried.json()).toMatchObject({
+      matched: 1,
+      redriven: [expect.objectContaining({ deadLetterId: letterIds[0] })],
+    });
+    expect((await cli("dlq", "discard", String(letterIds[1]), "--note", "spam")).code).toBe(0);
+    expect(
+      (await cli("dlq", "resolve", "--fingerprint", fingerprint, "--json")).json(),
+    ).toMatchObject({
+      updated: expect.arrayContaining([letterIds[2]]),
+    });
+    expect((await cli("dlq", "retry", "--fingerprint", fingerprint)).code).toBe(3);
+    expect((await cli("dlq", "show", "999999")).code).toBe(3);
+    expect(ids).toHaveLength(3);
+  });
+});
+
+async function makeDeadLetters(n: number): Promise<number[]> {
+  const { db } = database;
+  const ids: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const { id } = await enqueueJob(db, { name: "import-orders", payload: { order: i } });
+    ids.push(id);
+  }
+  const claimed = await claimJobs(db, {
+    workerId: "t",
+    limit: n,
+    leaseMs: 60_000,
+    names: ["import-orders"],
+  });
+  for (const job of claimed) {
+    await failJob(db, {
+      id: job.id,
+      workerId: "t",
+      error: new PermanentJobError(`order ${job.id} has no customer`),
+    });
+  }
+  await db.execute(sql`select 1`);
+  return ids;
+}
