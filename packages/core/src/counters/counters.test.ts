@@ -89,6 +89,34 @@ describe("repairCounters()", () => {
     expect(rest).toMatchObject({ checked: 15, drifted: 1, sampleIds: [18], complete: true });
   });
 
+  test("with a checkpoint key, a stopped pass resumes from the saved key and a finished pass does nothing", async () => {
+    await t.sql`update users set posts_count = 77 where id in (3, 18)`;
+    const controller = new AbortController();
+    const options = { batchSize: 10, checkpointKey: "posts-count:pass-1" };
+    const first = await repairCounters(t.db, postsCount, {
+      ...options,
+      onProgress: () => controller.abort(),
+      signal: controller.signal,
+    });
+    expect(first).toMatchObject({ checked: 10, drifted: 1, lastKey: 10, complete: false });
+    const [saved] =
+      await t.sql`select cursor, processed::int as processed, status from groundcrew.checkpoints
+      where job_key = 'posts-count:pass-1'`;
+    expect(saved).toMatchObject({ cursor: 10, processed: 10, status: "running" });
+    const rest = await repairCounters(t.db, postsCount, options);
+    expect(rest).toMatchObject({ checked: 15, drifted: 1, sampleIds: [18], complete: true });
+    const [done] =
+      await t.sql`select processed::int as processed, status from groundcrew.checkpoints
+      where job_key = 'posts-count:pass-1'`;
+    expect(done).toMatchObject({ processed: 25, status: "done" });
+    await t.sql`update users set posts_count = 5 where id = 1`;
+    const again = await repairCounters(t.db, postsCount, options);
+    expect(again).toMatchObject({ checked: 0, complete: true });
+    await expect(repairCounters(t.db, postsCount, { ...options, dryRun: true })).rejects.toThrow(
+      /checkpointKey/,
+    );
+  });
+
   test("rejects a column that is not on the given table and a bad batch size", async () => {
     expect(() =>
       defineCounterCache({
