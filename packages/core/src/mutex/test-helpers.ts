@@ -51,3 +51,9 @@ export function switchableRedis(redis: MutexRedis) {
     },
   };
 }
+
+/** Yields to the event loop until `done()` holds (at most `turns` times); no timed sleeps. */
+export async function until(done: () => boolean, turns = 1_000): Promise<void> {
+  for (let i = 0; i < turns && !done(); i++) await new Promise((r) => setTimeout(r, 0));
+  if (!done()) throw new Error("until: expected the condition to hold, found it still false");
+}

@@ -1,0 +1,88 @@
+import {
+  createTestDatabase,
+  createTestRedis,
+  type TestDatabase,
+  type TestRedis,
+} from "@groundcrew/testing";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { manualClock } from "../clock.ts";
+import { acquire } from "./acquire.ts";
+import { StaleFenceError } from "./errors.ts";
+import { assertFence } from "./fence.ts";
+import { eventRecorder } from "./test-helpers.ts";
+import { withMutex } from "./with-mutex.ts";
+
+let t: TestRedis;
+let db: TestDatabase;
+beforeAll(async () => {
+  [t, db] = await Promise.all([createTestRedis(), createTestDatabase()]);
+});
+afterAll(async () => {
+  await Promise.all([t.close(), db.drop()]);
+});
+
+describe("the mutex under contention", () => {
+  test("50 concurrent contenders over 2 rounds never overlap, and fences strictly increase", async () => {
+    const key = `${t.prefix}contended`;
+    const index = `${t.prefix}index`;
+    let inside = 0;
+    let work = 0;
+    let maxInside = 0;
+    const fences: number[] = [];
+    const contender = async () => {
+      const result = await withMutex(
+        t.redis,
+        key,
+        { ttlMs: 10_000, waitMs: 60_000, index },
+        async (lease) => {
+          inside++;
+          maxInside = Math.max(maxInside, inside);
+          fences.push(lease.fence);
+          // Yield inside the critical section, so other contenders' requests interleave.
+          await new Promise((r) => setTimeout(r, 1));
+          work++;
+          inside--;
+        },
+      );
+      expect(result.acquired).toBe(true);
+    };
+    for (let round = 0; round < 2; round++) {
+      await Promise.all(Array.from({ length: 50 }, contender));
+    }
+    expect(maxInside).toBe(1);
+    expect(fences).toHaveLength(100);
+    for (let i = 1; i < fences.length; i++) expect(fences[i]).toBeGreaterThan(fences[i - 1] ?? 0);
+    expect(work).toBe(100);
+  }, 60_000);
+
+  test("a holder stalled past its TTL loses the lease; its fenced write is refused, the new holder's succeeds", async () => {
+    const key = `${t.prefix}stalled`;
+    const index = `${t.prefix}index`;
+    const clock = manualClock();
+    const recorder = eventRecorder();
+    // The stalled holder's clock does not move (a paused process): no heartbeat reaches Redis.
+    const stalled = await acquire(t.redis, key, {
+      ttlMs: 500,
+      index,
+      clock,
+      onEvent: recorder.onEvent,
+    });
+    if (!stalled.acquired) throw new Error("expected a grant");
+    const next = await acquire(t.redis, key, { ttlMs: 30_000, waitMs: 10_000, index });
+    if (!next.acquired) throw new Error("expected the lock after the stalled holder's TTL");
+    expect(next.lease.fence).toBe(stalled.lease.fence + 1);
+    await db.db.transaction((tx) => assertFence(tx, key, next.lease.fence));
+
+    // The process resumes: the signal fires at once (its deadline passed) and its write fails.
+    const lost = recorder.next("lost");
+    await clock.advance(500);
+    await lost;
+    expect(stalled.lease.signal.aborted).toBe(true);
+    const refused = await db.db
+      .transaction((tx) => assertFence(tx, key, stalled.lease.fence))
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(StaleFenceError);
+    expect(await stalled.lease.release()).toBe(false);
+    expect(await next.lease.release()).toBe(true);
+  });
+});
