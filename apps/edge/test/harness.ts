@@ -7,6 +7,8 @@ import { Client } from "@upstash/qstash";
 import { createApp } from "../src/app.ts";
 import { type EdgeDeps, silentLogger } from "../src/deps.ts";
 import { createAdminService } from "../src/services/admin.ts";
+import { createDeadLetterService } from "../src/services/dead-letters.ts";
+import { createOverviewSource } from "../src/services/overview.ts";
 import { createQStashDispatch } from "../src/services/qstash-dispatch.ts";
 import { createRedisRateLimiter } from "../src/services/rate-limit.ts";
 import { fixedHealth } from "../src/testing/fakes.ts";
@@ -46,6 +48,8 @@ export async function startHarness(options: { rateLimit?: number } = {}) {
       dispatch: createQStashDispatch(client, daemon.url),
       clock: systemClock,
     }),
+    deadLetters: createDeadLetterService({ db: database.db, clock: systemClock }),
+    overview: createOverviewSource({ db: database.db, redis: redis.redis, clock: systemClock }),
     rateLimiter: createRedisRateLimiter(redis.redis, `${redis.prefix}rate:`, {
       max: options.rateLimit ?? 1000,
       windowMs: 60_000,
