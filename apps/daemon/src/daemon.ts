@@ -11,7 +11,6 @@ import { ConfigError } from "./config/load-config.ts";
 import { type Env, requireEnv } from "./env.ts";
 import { createIngressApp } from "./ingress/app.ts";
 import { createBackpressure } from "./ingress/backpressure-adapter.ts";
-import type { IngressDecision } from "./ingress/qstash-route.ts";
 import { createHealth } from "./observability/health.ts";
 import { createLogger } from "./observability/logger.ts";
 import { createMetrics, type DaemonMetrics } from "./observability/metrics.ts";
@@ -126,11 +125,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     leaseMs: env.GROUNDCREW_LEASE_MS ?? config.worker?.leaseMs,
     onJobDone: options.onJobDone,
   });
-  const decide: (jobClass: string) => Promise<IngressDecision> = createBackpressure(
-    db,
-    config,
-    clock,
-  );
+  const decide = createBackpressure(db, config, clock);
   const health = createHealth({ db, redis, config, clock });
   const app = createIngressApp({
     verify: (request) => receiver.verify(request),

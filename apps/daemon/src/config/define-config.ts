@@ -1,3 +1,4 @@
+import type { BackpressureGuardOptions } from "@groundcrew/core/backpressure";
 import type { BatchJob } from "@groundcrew/core/batches";
 import type { CounterCacheSpec } from "@groundcrew/core/counters";
 import type { Db } from "@groundcrew/core/db";
@@ -86,8 +87,8 @@ export interface GroundcrewConfig {
   adminActions?: readonly unknown[];
   /** Extra health probes for `GET /health`. */
   health?: { probes?: readonly unknown[]; cacheMs?: number };
-  /** Backpressure limits per job class. */
-  backpressure?: Record<string, unknown>;
+  /** Backpressure at ingress: limits per class (critical is never skipped), decision cache. */
+  backpressure?: Pick<BackpressureGuardOptions, "limits" | "cacheMs">;
   /** Worker tuning; env variables override. */
   worker?: {
     concurrency?: number;
