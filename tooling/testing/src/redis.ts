@@ -1,5 +1,5 @@
 // One Upstash REST front per test file over the real Redis, spoken to by the official client.
-import { startRedisRest } from "@groundcrew/upstash-local/redis-rest";
+import { type RedisRest, startRedisRest } from "@groundcrew/upstash-local/redis-rest";
 import { Redis } from "@upstash/redis";
 import { deleteKeysWithPrefix, testKeyPrefix } from "./redis-prefix.ts";
 import { redisUrl } from "./services.ts";
@@ -21,6 +21,8 @@ export interface TestRedis {
   token: string;
   /** This file's key prefix (`testKeyPrefix()`); put every key under it. */
   prefix: string;
+  /** The front itself, e.g. for `front.injectFault("blackhole")` in failure tests. */
+  front: RedisRest;
   /** Deletes every key under `prefix`, then stops the front. */
   close(): Promise<void>;
 }
@@ -50,6 +52,7 @@ export async function createTestRedis(): Promise<TestRedis> {
     url: front.url,
     token,
     prefix,
+    front,
     async close() {
       try {
         await deleteKeysWithPrefix(redis, prefix);

@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseCommand, parseCommands } from "./args.ts";
 import { encodeEntry, encodeReply } from "./encode.ts";
+import type { Faults } from "./faults.ts";
 import { RedisReplyError, type RedisRestBackend } from "./types.ts";
 
 /**
@@ -17,6 +18,8 @@ export interface RequestHandlerOptions {
   token: string;
   backend: RedisRestBackend;
   maxBodyBytes: number;
+  /** Test hook: injected faults (see `RedisRest.injectFault`). */
+  faults?: Faults;
 }
 
 type Route = "command" | "pipeline" | "multi-exec";
@@ -146,8 +149,14 @@ export function createRequestHandler(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const expected = digest(options.token);
   return (req, res) => {
+    const fault = options.faults?.take();
+    if (fault === "blackhole") {
+      options.faults?.hold(res);
+      req.resume();
+      return;
+    }
     handle(req, options, expected).then(
-      (reply) => send(res, reply),
+      (reply) => (fault === "drop-reply" ? res.socket?.destroy() : send(res, reply)),
       (err: unknown) => {
         const why = err instanceof Error ? err.message : "unknown failure";
         send(res, { status: 503, body: { error: `ERR backend unavailable: ${why}` } });

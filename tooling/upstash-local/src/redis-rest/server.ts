@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createMemoryBackend } from "./backend-memory.ts";
 import { createRedisBackend } from "./backend-redis.ts";
+import { createFaults, type RedisRestFault } from "./faults.ts";
 import { createRequestHandler } from "./http.ts";
 import type { RedisRestBackend } from "./types.ts";
 
@@ -43,6 +44,15 @@ export interface RedisRest {
   url: string;
   token: string;
   backend: RedisRestBackend;
+  /**
+   * Test hook: the next `times` requests (default: all until `clearFaults()`) are blackholed
+   * (never answered) or have their reply dropped after the command ran.
+   */
+  injectFault(fault: RedisRestFault, options?: { times?: number }): void;
+  /** Stops injecting faults and cuts the blackholed requests. */
+  clearFaults(): void;
+  /** Resolves once at least `count` (default 1) requests are blackholed at the same time. */
+  whenHeld(count?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -70,9 +80,11 @@ export async function startRedisRest(options: RedisRestOptions): Promise<RedisRe
     throw new TypeError("startRedisRest: expected a non-empty token, found none");
   }
   const backend = resolveBackend(options);
+  const faults = createFaults();
   const handler = createRequestHandler({
     token: options.token,
     backend,
+    faults,
     maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
   });
   const server = createServer({ keepAliveTimeout: 10_000 }, handler);
@@ -87,7 +99,11 @@ export async function startRedisRest(options: RedisRestOptions): Promise<RedisRe
     url: `http://${host}:${port}`,
     token: options.token,
     backend,
+    injectFault: (fault, injectOptions) => faults.inject(fault, injectOptions),
+    clearFaults: () => faults.clear(),
+    whenHeld: (count) => faults.whenHeld(count),
     async close() {
+      faults.clear();
       // Let in-flight requests finish; cut connections still busy after a second.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
