@@ -11,6 +11,7 @@ import {
   enqueueJobs,
   getJob,
   heartbeatJobs,
+  jobQueueStats,
   listJobs,
   listPausedJobs,
   pauseJobs,
@@ -220,5 +221,27 @@ describe("cancelJob() and listJobs()", () => {
     expect(page3.nextCursor).toBeNull();
     const odd = await listJobs(t.db, { name: "odd", status: ["pending"] });
     expect(odd.jobs).toHaveLength(2);
+  });
+});
+
+describe("jobQueueStats()", () => {
+  test("reports pending, due, running and the oldest due age per class", async () => {
+    const clock = manualClock();
+    const now = clock.now();
+    await enqueueJobs(
+      t.db,
+      [
+        { name: "a", class: "low", runAt: now - 5_000 },
+        { name: "a", class: "low", runAt: now + 5_000 },
+        { name: "b", class: "critical", runAt: now - 1_000 },
+      ],
+      { clock },
+    );
+    await claimJobs(t.db, { workerId: "w", limit: 1, leaseMs: 1000, clock, names: ["b"] });
+    expect(await jobQueueStats(t.db, { clock })).toEqual({
+      critical: { pending: 0, ready: 0, running: 1, oldestPendingAgeMs: 0 },
+      default: { pending: 0, ready: 0, running: 0, oldestPendingAgeMs: 0 },
+      low: { pending: 2, ready: 1, running: 0, oldestPendingAgeMs: 5_000 },
+    });
   });
 });
