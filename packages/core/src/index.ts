@@ -1,6 +1,7 @@
 export * from "./admin/index.ts";
 export * from "./backpressure/index.ts";
 export * from "./batches/index.ts";
+export * from "./cache/index.ts";
 export * from "./checkpoints/index.ts";
 export * from "./clock.ts";
 export * from "./connections/index.ts";
