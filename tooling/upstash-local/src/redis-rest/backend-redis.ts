@@ -2,7 +2,7 @@
 // small pool of exclusive connections for MULTI/EXEC and blocking commands, so concurrent
 // transactions never share a connection (the SRH bug #25 the spec describes).
 import { Redis, ReplyError } from "ioredis";
-import { assertAllowedCommand, blockingCommands } from "./command-policy.ts";
+import { blockingCommands, refusedCommand } from "./command-policy.ts";
 import { createConnectionPool } from "./connection-pool.ts";
 import {
   type RedisReply,
@@ -90,33 +90,26 @@ export function createRedisBackend(options: RedisBackendOptions = {}): RedisRest
     maxIdle: options.maxIdleConnections,
     maxConnections: options.maxConnections,
   });
-  const runShared = (argv: string[]) => {
-    assertAllowedCommand(argv[0] ?? "");
-    if (blockingCommands.has(argv[0] ?? "")) return pool.use((c) => settle(run(c, argv)));
+  /** Runs one command; error replies (and refusals) come back as values. */
+  const settled = (argv: string[]): Promise<RedisReply> => {
+    const name = argv[0] ?? "";
+    const refused = refusedCommand(name);
+    if (refused) return Promise.resolve(refused);
+    if (blockingCommands.has(name)) return pool.use((c) => settle(run(c, argv)));
     return settle(run(shared, argv));
-  };
-  const guarded = (argv: string[]) => {
-    try {
-      return runShared(argv);
-    } catch (err) {
-      return Promise.resolve(err as RedisReplyError);
-    }
   };
   return {
     kind: "redis",
     async command(argv) {
-      const reply = await guarded(argv);
+      const reply = await settled(argv);
       if (reply instanceof RedisReplyError) throw reply;
       return reply;
     },
-    pipeline: (commands) => Promise.all(commands.map(guarded)),
+    pipeline: (commands) => Promise.all(commands.map(settled)),
     async transaction(commands) {
-      for (const argv of commands) {
-        try {
-          assertAllowedCommand(argv[0] ?? "");
-        } catch (err) {
-          return { ok: false, error: `EXECABORT Transaction discarded: ${(err as Error).message}` };
-        }
+      const refused = commands.map((argv) => refusedCommand(argv[0] ?? "")).find(Boolean);
+      if (refused) {
+        return { ok: false, error: `EXECABORT Transaction discarded: ${refused.message}` };
       }
       return pool.use((connection) => transact(connection, commands));
     },

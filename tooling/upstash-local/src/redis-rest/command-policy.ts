@@ -58,18 +58,18 @@ export const blockingCommands: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Throws a `RedisReplyError` when the front does not run `name` (lower-case command name).
+ * The error reply for a command the front refuses (lower-case `name`), or `undefined` when it
+ * may run.
  *
  * @example
  * ```ts
- * assertAllowedCommand("get"); // ok
- * assertAllowedCommand("multi"); // throws: use /multi-exec
+ * refusedCommand("get"); // undefined
+ * refusedCommand("multi"); // RedisReplyError: ... transactions go to /multi-exec ...
  * ```
  */
-export function assertAllowedCommand(name: string): void {
-  if (connectionStateCommands.has(name)) {
-    throw new RedisReplyError(
-      `ERR command '${name}' is not supported by this REST front (transactions go to /multi-exec; no connection-state or streaming commands)`,
-    );
-  }
+export function refusedCommand(name: string): RedisReplyError | undefined {
+  if (!connectionStateCommands.has(name)) return undefined;
+  return new RedisReplyError(
+    `ERR command '${name}' is not supported by this REST front (transactions go to /multi-exec; no connection-state or streaming commands)`,
+  );
 }

@@ -2,11 +2,7 @@
 // the front adds, minus blocking and connection-state commands.
 import { list as redisCommandNames } from "@ioredis/commands";
 import RedisMock from "ioredis-mock";
-import {
-  assertAllowedCommand,
-  blockingCommands,
-  connectionStateCommands,
-} from "./command-policy.ts";
+import { blockingCommands, connectionStateCommands, refusedCommand } from "./command-policy.ts";
 import { RedisReplyError } from "./types.ts";
 
 const scriptCommands = ["script", "eval", "evalsha", "eval_ro", "evalsha_ro"];
@@ -65,11 +61,8 @@ function unknownCommand(argv: string[]): RedisReplyError {
  * ```
  */
 export function precheckMemoryCommand(argv: string[]): RedisReplyError | undefined {
-  try {
-    assertAllowedCommand(argv[0] ?? "");
-  } catch (err) {
-    return err as RedisReplyError;
-  }
+  const refused = refusedCommand(argv[0] ?? "");
+  if (refused) return refused;
   if (blockingCommands.has(argv[0] ?? "")) {
     return new RedisReplyError(
       `ERR blocking command '${argv[0]}' is not supported by the memory backend (use --backend redis)`,
