@@ -105,7 +105,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const redis = options.redis ?? (await redisFromEnv(env));
   const acquireLock: AcquireLock | undefined = redis
     ? createLockAcquirer(redis, {
-        prefix: config.redis?.keyPrefix ?? DEFAULT_LOCK_PREFIX,
+        prefix: env.GROUNDCREW_LOCK_PREFIX ?? config.redis?.keyPrefix ?? DEFAULT_LOCK_PREFIX,
         clock,
         holderId: workerId,
       })

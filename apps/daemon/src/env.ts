@@ -21,6 +21,7 @@ const envSchema = z.object({
   GROUNDCREW_PUBLIC_URL: url("the public http(s) URL QStash delivers to").optional(),
   GROUNDCREW_CONFIG: z.string().min(1).optional(),
   GROUNDCREW_WORKER_ID: z.string().min(1).optional(),
+  GROUNDCREW_LOCK_PREFIX: z.string().min(1).optional(),
   GROUNDCREW_CONCURRENCY: positiveInt.optional(),
   GROUNDCREW_POLL_MS: positiveInt.optional(),
   GROUNDCREW_LEASE_MS: positiveInt.optional(),

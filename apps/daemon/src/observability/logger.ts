@@ -44,7 +44,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    (options.destination as DestinationStream | undefined) ?? pino.destination(1),
+    // Synchronous writes: lines are out even when a second signal exits the process at once.
+    (options.destination as DestinationStream | undefined) ??
+      pino.destination({ dest: 1, sync: true }),
   );
 }
 

@@ -45,6 +45,8 @@ export interface RunJobDeps {
   runBatch?: RunBatch;
   /** Aborted when the daemon shuts down. */
   shutdown: AbortSignal;
+  /** Leases held by running jobs, so a shutdown that times out can release them. */
+  heldLeases?: Set<HeldLease>;
   onProgress?: (job: Job, progress: JobProgress) => void;
 }
 
@@ -90,6 +92,7 @@ export async function runJob(
   }
   const lock = await takeLock(job, registered, deps, logger);
   if (lock === "busy") return finish("lock-busy");
+  if (lock) deps.heldLeases?.add(lock);
   const controller = new AbortController();
   const signal = AbortSignal.any([jobSignal, controller.signal, ...(lock ? [lock.signal] : [])]);
   try {

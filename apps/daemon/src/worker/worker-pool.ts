@@ -1,5 +1,5 @@
 import { claimJobs, heartbeatJobs, type Job, reapExpiredLeases } from "@groundcrew/core/jobs";
-import { type RunJobDeps, type RunJobOutcome, runJob } from "./run-job.ts";
+import { type HeldLease, type RunJobDeps, type RunJobOutcome, runJob } from "./run-job.ts";
 
 /** Options of {@link createWorkerPool}. Durations in ms. */
 export interface WorkerPoolOptions extends Omit<RunJobDeps, "shutdown"> {
@@ -43,7 +43,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const pollMs = options.pollMs ?? 1_000;
   const leaseMs = options.leaseMs ?? 30_000;
   const shutdown = new AbortController();
-  const deps: RunJobDeps = { ...options, shutdown: shutdown.signal };
+  const heldLeases = new Set<HeldLease>();
+  const deps: RunJobDeps = { ...options, shutdown: shutdown.signal, heldLeases };
   const running = new Map<number, { abort: AbortController; done: Promise<void> }>();
   let wakeUp: (() => void) | undefined;
   let loop: Promise<void> | undefined;
@@ -139,6 +140,9 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       });
       await Promise.race([all, timeout]);
       clearTimeout(timer);
+      // Jobs that did not stop in time: free their locks now (their fences keep a late write
+      // from landing), and leave their rows to lease expiry and the reaper.
+      await Promise.allSettled([...heldLeases].map((lease) => lease.release()));
       return { stillRunning: running.size };
     },
     running: () => [...running.keys()],
