@@ -3,8 +3,9 @@ import { systemClock } from "../clock.ts";
 import type { Db } from "../db/create-database.ts";
 import { describeError } from "../dead-letters/describe-error.ts";
 import type { DeadLetterAlert, DeadLetterPolicy } from "../dead-letters/types.ts";
-import { deliverAlerts, writeDeadLetter } from "../dead-letters/write-dead-letter.ts";
+import { deliverAlerts } from "../dead-letters/write-dead-letter.ts";
 import { type BackoffOptions, retryDelayMs } from "./backoff.ts";
+import { deadLetterJob, FAILING_JOB_COLUMNS } from "./dead-letter-job.ts";
 import { isPermanentJobError } from "./errors.ts";
 import { iso } from "./row.ts";
 import type { ClockOption } from "./types.ts";
@@ -55,49 +56,35 @@ export async function failJob(db: Db, options: FailJobOptions): Promise<FailJobR
   const now = (options.clock ?? systemClock).now();
   const nowIso = iso(now);
   const described = describeError(options.error);
-  const lastError = `${described.errorClass}: ${described.message}`;
   const result = await db.transaction(async (tx): Promise<FailJobResult> => {
     const [row] = await tx.execute(sql`
-      select id, name, class, priority, max_attempts, payload, attempts,
-        coalesce(first_failed_at, ${nowIso}::timestamptz) as first_failed_at
-      from groundcrew.jobs
+      select ${FAILING_JOB_COLUMNS} from groundcrew.jobs
       where id = ${id} and status = 'running' and locked_by = ${workerId}
       for update`);
     if (!row) return { outcome: "lost" };
     const attempts = Number(row.attempts);
-    const firstFailedAt = new Date(row.first_failed_at as string).toISOString();
-    if (!isPermanentJobError(options.error) && attempts < Number(row.max_attempts)) {
-      const runAt = now + retryDelayMs(attempts, options.backoff, options.random);
-      await tx.execute(sql`
-        update groundcrew.jobs set status = 'pending', run_at = ${iso(runAt)}::timestamptz,
-          locked_by = null, locked_until = null, last_error = ${lastError},
-          first_failed_at = ${firstFailedAt}::timestamptz,
-          updated_at = ${nowIso}::timestamptz
-        where id = ${id}`);
-      return { outcome: "retry", runAt: new Date(runAt), attempts };
-    }
-    const written = await writeDeadLetter(
-      tx,
-      {
-        id,
-        name: String(row.name),
-        class: String(row.class),
-        priority: Number(row.priority),
-        maxAttempts: Number(row.max_attempts),
-        payload: row.payload,
-        attempts,
+    const firstFailedAt = row.first_failed_at
+      ? new Date(row.first_failed_at as string).toISOString()
+      : nowIso;
+    if (isPermanentJobError(options.error) || attempts >= Number(row.max_attempts)) {
+      const written = await deadLetterJob(
+        tx,
+        row,
         firstFailedAt,
-      },
-      described,
-      nowIso,
-      options.deadLetters,
-    );
+        described,
+        nowIso,
+        options.deadLetters,
+      );
+      return { outcome: "dead", ...written, alertErrors: [] };
+    }
+    const runAt = now + retryDelayMs(attempts, options.backoff, options.random);
     await tx.execute(sql`
-      update groundcrew.jobs set status = 'dead', locked_by = null, locked_until = null,
-        last_error = ${lastError}, first_failed_at = ${firstFailedAt}::timestamptz,
-        finished_at = ${nowIso}::timestamptz, updated_at = ${nowIso}::timestamptz
+      update groundcrew.jobs set status = 'pending', run_at = ${iso(runAt)}::timestamptz,
+        locked_by = null, locked_until = null,
+        last_error = ${`${described.errorClass}: ${described.message}`},
+        first_failed_at = ${firstFailedAt}::timestamptz, updated_at = ${nowIso}::timestamptz
       where id = ${id}`);
-    return { outcome: "dead", ...written, alertErrors: [] };
+    return { outcome: "retry", runAt: new Date(runAt), attempts };
   });
   if (result.outcome === "dead") {
     result.alertErrors = await deliverAlerts(result.alerts, options.deadLetters);

@@ -2,7 +2,8 @@ import { sql } from "drizzle-orm";
 import { systemClock } from "../clock.ts";
 import type { Db } from "../db/create-database.ts";
 import type { DeadLetterAlert, DeadLetterPolicy } from "../dead-letters/types.ts";
-import { deliverAlerts, writeDeadLetter } from "../dead-letters/write-dead-letter.ts";
+import { deliverAlerts } from "../dead-letters/write-dead-letter.ts";
+import { deadLetterJob, FAILING_JOB_COLUMNS } from "./dead-letter-job.ts";
 import { iso } from "./row.ts";
 import type { ClockOption } from "./types.ts";
 
@@ -11,6 +12,12 @@ export interface ReapExpiredLeasesOptions extends ClockOption {
   /** For jobs whose lease expired on their last allowed attempt (they become dead letters). */
   deadLetters?: DeadLetterPolicy;
 }
+
+const LEASE_EXPIRED = {
+  errorClass: "LeaseExpiredError",
+  message: "lease expired on the last allowed attempt",
+  stack: null,
+};
 
 /**
  * Returns every running job whose lease has expired (its worker died or stalled) to pending,
@@ -46,37 +53,24 @@ export async function reapExpiredLeases(
     returning j.id`);
   const dead = await db.transaction(async (tx) => {
     const rows = await tx.execute(sql`
-      select id, name, class, priority, max_attempts, payload, attempts,
-        coalesce(first_failed_at, ${nowIso}::timestamptz) as first_failed_at
-      from groundcrew.jobs
+      select ${FAILING_JOB_COLUMNS} from groundcrew.jobs
       where status = 'running' and locked_until < ${nowIso}::timestamptz
         and attempts >= max_attempts
       for update skip locked`);
     const alerts: DeadLetterAlert[] = [];
-    const message = "lease expired on the last allowed attempt";
     for (const row of rows) {
-      const written = await writeDeadLetter(
+      const firstFailedAt = row.first_failed_at
+        ? new Date(row.first_failed_at as string).toISOString()
+        : nowIso;
+      const written = await deadLetterJob(
         tx,
-        {
-          id: Number(row.id),
-          name: String(row.name),
-          class: String(row.class),
-          priority: Number(row.priority),
-          maxAttempts: Number(row.max_attempts),
-          payload: row.payload,
-          attempts: Number(row.attempts),
-          firstFailedAt: new Date(row.first_failed_at as string).toISOString(),
-        },
-        { errorClass: "LeaseExpiredError", message, stack: null },
+        row,
+        firstFailedAt,
+        LEASE_EXPIRED,
         nowIso,
         options.deadLetters,
       );
       alerts.push(...written.alerts);
-      await tx.execute(sql`
-        update groundcrew.jobs set status = 'dead', locked_by = null, locked_until = null,
-          last_error = ${`LeaseExpiredError: ${message}`}, finished_at = ${nowIso}::timestamptz,
-          updated_at = ${nowIso}::timestamptz
-        where id = ${Number(row.id)}`);
     }
     return { count: rows.length, alerts };
   });
