@@ -80,6 +80,8 @@ export function transactionalStep(run: RunState): Promise<StepResult> {
 export async function atLeastOnceStep(run: RunState): Promise<StepResult> {
   const stop = stopStatus(await loadCheckpoint(run.db, run.jobKey));
   if (stop) return { kind: "stopped", status: stop };
+  // Checked again with the save; this early check spares a stale holder the effect.
+  if (run.fence) await assertFence(run.db, run.fence.resource, run.fence.token);
   const after = run.cursor;
   const batch = await readBatch(run, run.db, after);
   if (batch.rows.length > 0) await run.job.processBatch(batch.rows, context(run, undefined, after));

@@ -2,7 +2,7 @@ import { createTestDatabase, type TestDatabase } from "@groundcrew/testing";
 import { inArray, sql } from "drizzle-orm";
 import { integer, pgTable, serial } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { loadCheckpoint } from "../checkpoints/checkpoint-store.ts";
+import { loadCheckpoint, saveCheckpoint } from "../checkpoints/checkpoint-store.ts";
 import { createDatabase, type Database, type Db } from "../db/create-database.ts";
 import { StaleFenceError } from "../mutex/errors.ts";
 import { assertFence } from "../mutex/fence.ts";
@@ -213,5 +213,55 @@ describe("runBatchJob() in at-least-once mode", () => {
     expect(result).toEqual({ status: "done", processed: 50, batches: 3 });
     expect(effects.map((rows) => rows[0])).toEqual([1, 11, 21, 21, 31, 41]);
     expect(new Set(effects.flat()).size).toBe(50);
+  });
+
+  test("a stale holder is refused before its effect runs", async () => {
+    await assertFence(t.db, "mailer-lock", 8);
+    const effects: number[] = [];
+    const job = defineBatchJob({
+      name: "mailer",
+      mode: "at-least-once",
+      lock: "mailer-lock",
+      source: { table: items, columns: { id: items.id }, key: items.id },
+      processBatch: (rows) => {
+        effects.push(...rows.map((r) => r.id));
+      },
+    });
+    await expect(runBatchJob(t.db, job, { fence: { token: 7 } })).rejects.toBeInstanceOf(
+      StaleFenceError,
+    );
+    expect(effects).toEqual([]);
+  });
+});
+
+describe("runBatchJob() with a function source in transactional mode", () => {
+  test("refuses a batch when another runner moved the checkpoint (CHECKPOINT_CONFLICT), writing nothing", async () => {
+    const job = defineBatchJob({
+      name: "generated",
+      batchSize: 5,
+      source: async function* ({ after, batchSize }) {
+        for (let from = (after as number | null) ?? 0; from < 20; from += batchSize()) {
+          yield {
+            rows: Array.from({ length: batchSize() }, (_, i) => from + i + 1),
+            cursor: from + batchSize(),
+          };
+        }
+      },
+      async processBatch(ids, { tx }) {
+        await tx
+          .update(items)
+          .set({ applied: sql`${items.applied} + 1` })
+          .where(inArray(items.id, ids));
+      },
+      // Another runner (simulated) saves its own progress between two of our batches.
+      throttle: async () => {
+        await saveCheckpoint(t.db, "generated", { cursor: 15, processed: 15 });
+        return 0;
+      },
+    });
+    const error = await runBatchJob(t.db, job).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "CHECKPOINT_CONFLICT" });
+    const [applied] = await t.sql`select count(*)::int as n from items where applied = 1`;
+    expect(applied?.n).toBe(5);
   });
 });

@@ -132,18 +132,13 @@ async function prepare(
     const status = checkpoint.status as "done" | "paused" | "cancelled";
     return { status, processed: checkpoint.processed, batches: 0 };
   }
-  const fence = options.fence
-    ? {
-        resource: options.fence.resource ?? job.lock ?? `batch-job:${jobKey}`,
-        token: options.fence.token,
-      }
-    : null;
   const sizer = createBatchSizer({
     initial: job.targetBatchMs === undefined ? job.batchSize : checkpoint.batchSize,
     min: job.minBatchSize,
     max: job.maxBatchSize,
     targetMs: job.targetBatchMs,
   });
+  const fence = fenceOf(job, options, jobKey);
   return {
     ...{ db, job, jobKey, clock, fence, table, sizer, estimatedTotal },
     signal: options.signal ?? NEVER,
@@ -155,6 +150,16 @@ async function prepare(
     batches: 0,
     backendPid: null,
   };
+}
+
+function fenceOf(
+  job: BatchJob<BatchSource, BatchMode>,
+  options: RunBatchJobOptions,
+  jobKey: string,
+): RunState["fence"] {
+  if (!options.fence) return null;
+  const resource = options.fence.resource ?? job.lock ?? `batch-job:${jobKey}`;
+  return { resource, token: options.fence.token };
 }
 
 // Sleeps the throttle's delay on the injected clock; false if the signal aborted the sleep.
