@@ -28,6 +28,14 @@ describe("edge app without services (portable)", () => {
     expect(body.error.code).toBe("not_found");
   });
 
+  test("an invalid X-Request-Id is replaced by a generated one, echoed on the response", async () => {
+    const res = await createApp(fakeDeps()).request("/health/live", {
+      headers: { "X-Request-Id": "bad id with spaces<script>" },
+    });
+    const id = res.headers.get("x-request-id") ?? "";
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   test("admin routes refuse a missing or wrong bearer token with 401", async () => {
     const app = createApp(fakeDeps());
     const missing = await app.request("/admin/actions");

@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./app-env.ts";
 import { registerConsole } from "./console/routes.ts";
 import type { EdgeDeps } from "./deps.ts";
@@ -41,6 +42,7 @@ export function createApp(deps: EdgeDeps): OpenAPIHono<AppEnv> {
   });
   const maxBytes = deps.maxBodyBytes ?? 65_536;
   app.use(requestId({ limitLength: 128 }));
+  app.use(secureHeaders());
   app.use(
     bodyLimit({
       maxSize: maxBytes,

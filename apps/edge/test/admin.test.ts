@@ -1,7 +1,11 @@
-import { Receiver } from "@upstash/qstash";
+import { systemClock } from "@groundcrew/core";
+import { Client, Receiver } from "@upstash/qstash";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { seedWidgets } from "../src/testing/sample-actions.ts";
+import { createApp } from "../src/app.ts";
+import { createAdminService } from "../src/services/admin.ts";
+import { createQStashDispatch } from "../src/services/qstash-dispatch.ts";
+import { sampleActions, seedWidgets } from "../src/testing/sample-actions.ts";
 import { ALICE, BOB, signingKeys, startHarness } from "./harness.ts";
 
 let h: Awaited<ReturnType<typeof startHarness>>;
@@ -89,6 +93,8 @@ describe("admin actions API", () => {
     const delivery = await h.daemon.next();
     expect(delivery.path).toBe("/qstash/admin.purge-widgets");
     expect(delivery.headers["upstash-message-id"]).toBe(jobId);
+    expect(delivery.headers["groundcrew-actor"]).toBe("alice");
+    expect(delivery.headers["groundcrew-request-id"]).toBe("accepted-1");
     const receiver = new Receiver({
       currentSigningKey: signingKeys.current,
       nextSigningKey: signingKeys.next,
@@ -158,5 +164,24 @@ describe("admin actions API", () => {
     expect(res.status).toBe(200);
     const { entries } = (await res.json()) as { entries: { requestId: string }[] };
     expect(entries.map((e) => e.requestId)).toContain("wrong-phrase-1");
+  });
+
+  test("QStash unreachable: 503 dispatch-failed, audited as refused, nothing accepted", async () => {
+    const unreachable = new Client({ baseUrl: "http://127.0.0.1:1", token: "t", retry: false });
+    const admin = createAdminService({
+      db: h.database.db,
+      actions: sampleActions,
+      dispatch: createQStashDispatch(unreachable, h.daemon.url),
+      clock: systemClock,
+    });
+    const app = createApp({ ...h.deps, admin });
+    const res = await app.request("/admin/actions/purge-widgets", {
+      method: "POST",
+      headers: h.auth(ALICE, { "X-Request-Id": "dispatch-down-1" }),
+      body: JSON.stringify({ params: { olderThanDays: 90 }, confirmation: "purge 3 widgets" }),
+    });
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("dispatch-failed");
+    expect(await auditFor("dispatch-down-1")).toMatchObject([{ outcome: "refused" }]);
   });
 });

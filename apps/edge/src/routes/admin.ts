@@ -158,9 +158,11 @@ export function adminOutcome(
   }
 }
 
-function refusalStatus(reason: string): 403 | 409 | 422 {
+function refusalStatus(reason: string): 403 | 409 | 422 | 503 {
   if (/confirmation|phrase/i.test(reason)) return 422;
   if (/self|approver|forbidden/i.test(reason)) return 403;
+  // The queue (QStash or the job table) did not take the job: not the caller's fault.
+  if (reason === "dispatch-failed") return 503;
   return 409;
 }
 

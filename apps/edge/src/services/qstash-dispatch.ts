@@ -6,13 +6,14 @@ export interface QStashPublisher {
     url: string;
     body: unknown;
     deduplicationId?: string;
-    retries?: number;
+    headers?: Record<string, string>;
   }): Promise<{ messageId: string } | { messageId: string }[]>;
 }
 
 /**
  * An admin dispatch that publishes the job to the daemon's QStash ingress
- * (`POST {daemonUrl}/qstash/{job name}`), deduplicated by `admin:<action>:<requestId>`, and
+ * (`POST {daemonUrl}/qstash/{job name}`, with `Groundcrew-Actor` and `Groundcrew-Request-Id`
+ * headers forwarded), deduplicated by `admin:<action>:<requestId>`, and
  * returns the QStash message id as the job id (the daemon dedupes on `Upstash-Message-Id`).
  * It runs inside the audit transaction: if publishing fails, nothing is recorded as accepted;
  * if the audit insert fails after a publish, the message is out (and the request is reported
@@ -30,6 +31,8 @@ export function createQStashDispatch(client: QStashPublisher, daemonUrl: string)
       url: `${base}/qstash/${encodeURIComponent(job.name)}`,
       body: job.payload,
       deduplicationId: job.dedupeKey.replace(/[^\w.-]/g, "_"),
+      // Forwarded by QStash; the daemon's ingress stamps them on the job row.
+      headers: { "Groundcrew-Actor": job.actor, "Groundcrew-Request-Id": job.requestId },
     });
     const first = Array.isArray(result) ? result[0] : result;
     if (!first?.messageId) throw new Error("QStash returned no message id");
