@@ -9,6 +9,7 @@ import { manualClock } from "../clock.ts";
 import { acquire } from "./acquire.ts";
 import { StaleFenceError } from "./errors.ts";
 import { assertFence } from "./fence.ts";
+import { repairFence } from "./repair.ts";
 import { eventRecorder } from "./test-helpers.ts";
 import { withMutex } from "./with-mutex.ts";
 
@@ -84,5 +85,32 @@ describe("the mutex under contention", () => {
     expect(refused).toBeInstanceOf(StaleFenceError);
     expect(await stalled.lease.release()).toBe(false);
     expect(await next.lease.release()).toBe(true);
+  });
+
+  test("after Redis loses the fence counter, writes are refused until repairFence() restores progress", async () => {
+    const key = `${t.prefix}repaired`;
+    const index = `${t.prefix}index`;
+    for (let i = 0; i < 3; i++) {
+      const r = await acquire(t.redis, key, { index, heartbeat: false });
+      if (!r.acquired) throw new Error("expected a grant");
+      await db.db.transaction((tx) => assertFence(tx, key, r.lease.fence));
+      await r.lease.release();
+    }
+    await t.redis.del(`${key}:fence`); // the counter is lost (flush / failover)
+    const low = await acquire(t.redis, key, { index, heartbeat: false });
+    if (!low.acquired) throw new Error("expected a grant");
+    expect(low.lease.fence).toBe(1);
+    const refused = await db.db
+      .transaction((tx) => assertFence(tx, key, low.lease.fence))
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(StaleFenceError);
+
+    expect(await repairFence(t.redis, key, db.db, key)).toBe(3);
+    await low.lease.release();
+    const again = await acquire(t.redis, key, { index, heartbeat: false });
+    if (!again.acquired) throw new Error("expected a grant");
+    expect(again.lease.fence).toBe(4);
+    await db.db.transaction((tx) => assertFence(tx, key, again.lease.fence));
+    await again.lease.release();
   });
 });

@@ -74,3 +74,11 @@ local out = {}
 for i, k in ipairs(keys) do out[i] = 'k:' .. k end
 return out
 `;
+
+/** KEYS: fence counter. ARGV: minFence. Raises the counter to minFence if lower; returns it. */
+export const FENCE_REPAIR = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+local wanted = tonumber(ARGV[1])
+if current < wanted then redis.call('SET', KEYS[1], ARGV[1]) return wanted end
+return current
+`;
