@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import { InvalidArgumentError } from "../errors.ts";
+import type { JobClass } from "../jobs/types.ts";
 import type { DeadLetter, DeadLetterStatus } from "./types.ts";
 
 const date = (value: unknown): Date => new Date(value as string);
@@ -20,7 +21,7 @@ export function toDeadLetter(row: Record<string, unknown>): DeadLetter {
     id: Number(row.id),
     jobId: row.job_id == null ? null : Number(row.job_id),
     jobName: String(row.job_name),
-    jobClass: String(row.job_class),
+    jobClass: row.job_class as JobClass,
     priority: Number(row.priority),
     maxAttempts: Number(row.max_attempts),
     payload: row.payload,

@@ -1,3 +1,5 @@
+import type { JobClass } from "../jobs/types.ts";
+
 /** A dead letter's triage status. */
 export type DeadLetterStatus = "open" | "acknowledged" | "retried" | "discarded" | "resolved";
 
@@ -15,7 +17,7 @@ export interface DeadLetter {
   id: number;
   jobId: number | null;
   jobName: string;
-  jobClass: string;
+  jobClass: JobClass;
   priority: number;
   maxAttempts: number;
   /** The job's payload with secret keys redacted. */

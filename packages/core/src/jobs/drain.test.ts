@@ -28,7 +28,7 @@ describe("claimJobs() under concurrency", () => {
       const pool = pools[w];
       if (!pool) throw new Error(`expected pool ${w}, found none`);
       for (;;) {
-        const claimed = await claimJobs(pool.db, { workerId: `w${w}`, limit: 25, leaseMs: 60_000 });
+        const claimed = await claimJobs(pool.db, { workerId: `w${w}`, limit: 50, leaseMs: 60_000 });
         if (claimed.length === 0) return;
         for (const job of claimed) {
           processed.set(job.id, (processed.get(job.id) ?? 0) + 1);

@@ -13,6 +13,11 @@ export { type FailJobOptions, type FailJobResult, failJob } from "./fail-job.ts"
 export { type HeartbeatJobsOptions, heartbeatJobs } from "./heartbeat-jobs.ts";
 export { getJob, type ListJobsFilter, type ListJobsResult, listJobs } from "./list-jobs.ts";
 export { listPausedJobs, type PauseJobsOptions, pauseJobs, resumeJobs } from "./pause-jobs.ts";
+export {
+  type PurgeFinishedJobsOptions,
+  type PurgeFinishedJobsResult,
+  purgeFinishedJobs,
+} from "./purge-jobs.ts";
 export { type ClassQueueStats, type JobQueueStats, jobQueueStats } from "./queue-stats.ts";
 export { type ReapExpiredLeasesOptions, reapExpiredLeases } from "./reap-expired-leases.ts";
 export { jobs, pausedJobNames } from "./schema.ts";
