@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { type Clock, systemClock } from "@groundcrew/core/clock";
 import { createDatabase, type Database } from "@groundcrew/core/db";
+import { groupDeadLetters } from "@groundcrew/core/dead-letters";
 import { enqueueJob, jobQueueStats } from "@groundcrew/core/jobs";
 import { type ServerType, serve } from "@hono/node-server";
 import { Client, Receiver } from "@upstash/qstash";
@@ -101,6 +102,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         { state: "running", jobClass, count: s.running },
       ]);
     },
+    deadLetters: async () =>
+      (await groupDeadLetters(db, { status: "open", limit: 100 })).map((g) => ({
+        fingerprint: g.fingerprint,
+        jobName: g.jobName,
+        count: g.count,
+      })),
   });
   const redis = options.redis ?? (await redisFromEnv(env));
   const acquireLock: AcquireLock | undefined = redis

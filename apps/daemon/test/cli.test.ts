@@ -1,23 +1,36 @@
 import { claimJobs, enqueueJob, failJob, PermanentJobError } from "@groundcrew/core/jobs";
-import { createTestDatabase, type TestDatabase } from "@groundcrew/testing";
+import { acquire } from "@groundcrew/core/mutex";
+import {
+  createTestDatabase,
+  createTestRedis,
+  type TestDatabase,
+  type TestRedis,
+} from "@groundcrew/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type CliRun, runCli, runMain } from "./cli-helpers.ts";
 import { FIXTURE_SQL } from "./fixtures/tables.ts";
 
 let database: TestDatabase;
+let redis: TestRedis;
 let env: Record<string, string>;
 // Most cases run `main` in-process (fast); the "spawned" tests run the real bin.
 const cli = (...args: string[]): Promise<CliRun> => runMain(args, env);
 const spawned = (...args: string[]): Promise<CliRun> => runCli(args, env);
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  [database, redis] = await Promise.all([createTestDatabase(), createTestRedis()]);
   await database.sql.unsafe(FIXTURE_SQL);
-  env = { DATABASE_URL: database.url };
+  env = {
+    DATABASE_URL: database.url,
+    UPSTASH_REDIS_REST_URL: redis.url,
+    UPSTASH_REDIS_REST_TOKEN: redis.token,
+    GROUNDCREW_LOCK_PREFIX: redis.prefix,
+  };
 });
 
 afterAll(async () => {
+  await redis?.close();
   await database?.drop();
 });
 
@@ -149,6 +162,28 @@ describe("groundcrew CLI", () => {
     expect((await cli("dlq", "retry", "--fingerprint", fingerprint)).code).toBe(3);
     expect((await cli("dlq", "show", "999999")).code).toBe(3);
     expect(ids).toHaveLength(3);
+  });
+});
+
+describe("groundcrew locks", () => {
+  test("lists held job mutexes with holder and fence; none once released", async () => {
+    const held = await acquire(redis.redis, `${redis.prefix}reindex`, {
+      ttlMs: 30_000,
+      label: "worker-a",
+      index: `${redis.prefix}index`,
+    });
+    if (!held.acquired) throw new Error("expected the lock to be free");
+    const listed = await cli("locks", "--json");
+    expect(listed.json()).toEqual([
+      expect.objectContaining({
+        key: `${redis.prefix}reindex`,
+        label: "worker-a",
+        fence: held.lease.fence,
+      }),
+    ]);
+    expect((await cli("locks")).stdout).toMatch(/^reindex\s+worker-a\s+\d+/m);
+    await held.lease.release();
+    expect((await cli("locks", "--json")).json()).toEqual([]);
   });
 });
 

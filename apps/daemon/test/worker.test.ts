@@ -88,5 +88,6 @@ describe("workers", () => {
     expect(text).toMatch(
       /groundcrew_job_duration_seconds_count\{job="greet",class="default",outcome="done"\} 1/,
     );
+    expect(text).toMatch(/groundcrew_dead_letters_open\{fingerprint="[^"]+",job="broken"\} 1/);
   });
 });

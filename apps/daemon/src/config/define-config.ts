@@ -2,6 +2,7 @@ import type { BackpressureGuardOptions } from "@groundcrew/core/backpressure";
 import type { BatchJob } from "@groundcrew/core/batches";
 import type { CounterCacheSpec } from "@groundcrew/core/counters";
 import type { Db } from "@groundcrew/core/db";
+import type { Probe } from "@groundcrew/core/health";
 import type { Task } from "@groundcrew/core/run-once";
 import type { SweepSpec } from "@groundcrew/core/sweep";
 import type { JobContext } from "../worker/job-context.ts";
@@ -85,8 +86,8 @@ export interface GroundcrewConfig {
   sweeps?: Record<string, SweepSpec & { graceMs: number; batchSize?: number }>;
   /** Admin actions the edge app offers; their work runs here as jobs. */
   adminActions?: readonly unknown[];
-  /** Extra health probes for `GET /health`. */
-  health?: { probes?: readonly unknown[]; cacheMs?: number };
+  /** Extra probes (core `Probe`s) for `GET /health`, and the result cache window. */
+  health?: { probes?: readonly Probe[]; cacheMs?: number };
   /** Backpressure at ingress: limits per class (critical is never skipped), decision cache. */
   backpressure?: Pick<BackpressureGuardOptions, "limits" | "cacheMs">;
   /** Worker tuning; env variables override. */

@@ -2,6 +2,7 @@ import type { CommandGroup } from "../command.ts";
 import { daemonCommand } from "./daemon.ts";
 import { dlqGroup } from "./dlq.ts";
 import { jobsGroup } from "./jobs.ts";
+import { locksCommand } from "./locks.ts";
 import { countersGroup, migrateCommand, sweepCommand, tasksGroup } from "./maintenance.ts";
 import { schedulesGroup } from "./schedules.ts";
 
@@ -17,6 +18,7 @@ export const rootGroup: CommandGroup = {
     tasksGroup,
     countersGroup,
     sweepCommand,
+    locksCommand,
     schedulesGroup,
   ],
 };
