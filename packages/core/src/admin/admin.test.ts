@@ -4,9 +4,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { z } from "zod";
 import { manualClock } from "../clock.ts";
 import type { Db } from "../db/create-database.ts";
+import { PermanentJobError } from "../jobs/errors.ts";
 import { approveAdminAction } from "./approve-admin-action.ts";
 import { listAdminAudit } from "./audit.ts";
 import { adminActionInfo, defineAdminAction } from "./define-admin-action.ts";
+import { executeAdminJob } from "./execute-admin-job.ts";
 import { previewAdminAction } from "./preview-admin-action.ts";
 import { requestAdminAction } from "./request-admin-action.ts";
 
@@ -35,7 +37,8 @@ const definition = {
     summary: `sessions idle > ${p.days}d`,
     count: await countIdle(db, p.days),
   }),
-  confirmation: (_p: unknown, preview: { count: number }) => `delete ${preview.count} sessions`,
+  confirmation: (_p: { days: number }, preview: { count: number }) =>
+    `delete ${preview.count} sessions`,
   run: "purge-idle-sessions",
 };
 const purge = defineAdminAction(definition);
@@ -245,4 +248,30 @@ test("adminActionInfo() publishes the params as JSON Schema", () => {
     properties: { days: { type: "integer", minimum: 30 } },
     required: ["days"],
   });
+});
+
+test("executeAdminJob() runs the action's handler with the job's actor and approver, and refuses bad payloads permanently", async () => {
+  const seen: unknown[] = [];
+  const withHandler = defineAdminAction({
+    ...definition,
+    handler: async (ctx) => {
+      seen.push({ params: ctx.params, actor: ctx.actor, approvedBy: ctx.approvedBy });
+      return (await ctx.db.execute(sql`delete from sessions where idle_days > ${ctx.params.days}`))
+        .count;
+    },
+  });
+  await requestAdminAction(t.db, withHandler, {
+    ...caller,
+    params: { days: 30 },
+    confirmation: "delete 3 sessions",
+  });
+  const [job] = await jobs();
+  expect(await executeAdminJob(t.db, [withHandler], job?.payload)).toBe(3);
+  expect(seen).toEqual([{ params: { days: 30 }, actor: "alice", approvedBy: null }]);
+  await expect(executeAdminJob(t.db, [purge], job?.payload)).rejects.toBeInstanceOf(
+    PermanentJobError,
+  );
+  await expect(
+    executeAdminJob(t.db, [withHandler], { action: "purge-idle-sessions", params: { days: 1 } }),
+  ).rejects.toThrow(/params no longer match/);
 });

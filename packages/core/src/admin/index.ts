@@ -11,6 +11,7 @@ export {
   defineAdminAction,
 } from "./define-admin-action.ts";
 export { type AdminDispatch, type AdminJob, type AdminTx, enqueueAdminJob } from "./dispatch.ts";
+export { executeAdminJob } from "./execute-admin-job.ts";
 export type {
   AdminActionResult,
   AdminCallOptions,
