@@ -207,8 +207,13 @@ describe("throttle and abort", () => {
     await driven.sleepCount(1);
     await base.advance(250);
     await driven.sleepCount(2);
-    controller.abort();
-    expect(await running).toEqual({ status: "aborted", processed: 90, batches: 3 });
+    controller.abort(new Error("shutting down"));
+    expect(await running).toEqual({
+      status: "aborted",
+      processed: 90,
+      batches: 3,
+      reason: new Error("shutting down"),
+    });
     expect(driven.sleeps).toEqual([250, 1_000]);
     expect(await loadCheckpoint(t.db, "lagging")).toMatchObject({
       status: "running",
@@ -234,19 +239,28 @@ describe("throttle and abort", () => {
         if (slow) await tx.execute(sql`select pg_sleep(30)`);
       },
     });
-    const running = runBatchJob(t.db, job, { signal: controller.signal });
+    // A mutex lease: its fence guards every write, its signal stops the run when it is lost.
+    const lease = { key: "in-flight-lock", fence: 1, signal: controller.signal };
+    const running = runBatchJob(t.db, job, { lease });
     // Wait (on the database, not on a timer) until the sleep is running, then abort.
     for (;;) {
       const [row] = await t.sql`select count(*)::int as n from pg_stat_activity
         where state = 'active' and query like '%pg_sleep(30)%' and pid <> pg_backend_pid()`;
       if (row?.n === 1) break;
     }
-    controller.abort();
-    expect(await running).toEqual({ status: "aborted", processed: 0, batches: 0 });
+    const lost = new Error("lease lost (stand-in for LockLostError)");
+    controller.abort(lost);
+    expect(await running).toEqual({ status: "aborted", processed: 0, batches: 0, reason: lost });
     const [counts] = await t.sql`select max(seen) as hi from rows`;
     expect(counts?.hi).toBe(0);
     slow = false;
-    expect(await runBatchJob(t.db, job)).toEqual({ status: "done", processed: 100, batches: 2 });
+    const fresh = { key: "in-flight-lock", fence: 2, signal: new AbortController().signal };
+    expect(await runBatchJob(t.db, job, { lease: fresh })).toEqual({
+      status: "done",
+      processed: 100,
+      batches: 2,
+    });
+    expect(await loadCheckpoint(t.db, "in-flight")).toMatchObject({ fence: 2 });
   });
 });
 

@@ -6,6 +6,7 @@ import type { Db } from "../db/create-database.ts";
 import { InvalidArgumentError } from "../errors.ts";
 import { StaleFenceError } from "../mutex/errors.ts";
 import { assertFence } from "../mutex/fence.ts";
+import type { Lease } from "../mutex/lease.ts";
 import { createBatchSizer } from "./batch-size.ts";
 import {
   atLeastOnceStep,
@@ -27,6 +28,11 @@ export interface RunBatchJobOptions {
   fence?: { resource?: string; token: number | bigint };
   /** Stops the run between batches and cancels the statement in flight (e.g. the lease's signal). */
   signal?: AbortSignal;
+  /**
+   * A mutex lease (`acquire`/`withMutex`): shorthand for `fence: { resource: lease.key, token:
+   * lease.fence }` plus its `signal` (combined with `signal` if both are given).
+   */
+  lease?: Pick<Lease, "key" | "fence" | "signal">;
   clock?: Clock;
   /** Called after every batch with the progress just checkpointed. */
   onProgress?: (progress: Progress) => void;
@@ -39,6 +45,8 @@ export interface RunBatchJobResult {
   processed: number;
   /** Batches committed by this run. */
   batches: number;
+  /** For `aborted`: the signal's reason (a `LockLostError` when the lease was lost). */
+  reason?: unknown;
 }
 
 /**
@@ -53,8 +61,7 @@ export interface RunBatchJobResult {
  * ```ts
  * const result = await runBatchJob(db, backfill, {
  *   jobKey: "backfill-slugs",
- *   fence: { resource: lease.name, token: lease.fence },
- *   signal: lease.signal,
+ *   lease, // or: fence: { resource: lease.key, token: lease.fence }, signal: lease.signal
  * });
  * if (result.status === "paused") console.log(`paused after ${result.processed} rows`);
  * ```
@@ -141,7 +148,7 @@ async function prepare(
   const fence = fenceOf(job, options, jobKey);
   return {
     ...{ db, job, jobKey, clock, fence, table, sizer, estimatedTotal },
-    signal: options.signal ?? NEVER,
+    signal: signalOf(options),
     iterator: null,
     cursor: checkpoint.cursor,
     processed: checkpoint.processed,
@@ -157,9 +164,18 @@ function fenceOf(
   options: RunBatchJobOptions,
   jobKey: string,
 ): RunState["fence"] {
+  if (options.lease && !options.fence) {
+    return { resource: options.lease.key, token: options.lease.fence };
+  }
   if (!options.fence) return null;
   const resource = options.fence.resource ?? job.lock ?? `batch-job:${jobKey}`;
   return { resource, token: options.fence.token };
+}
+
+function signalOf(options: RunBatchJobOptions): AbortSignal {
+  const signals = [options.signal, options.lease?.signal].filter((s) => s !== undefined);
+  if (signals.length === 0) return NEVER;
+  return signals.length === 1 ? (signals[0] as AbortSignal) : AbortSignal.any(signals);
 }
 
 // Sleeps the throttle's delay on the injected clock; false if the signal aborted the sleep.
@@ -187,5 +203,7 @@ async function markFailed(run: RunState, error: unknown): Promise<void> {
 }
 
 function result(run: RunState, status: RunBatchJobResult["status"]): RunBatchJobResult {
-  return { status, processed: run.processed, batches: run.batches };
+  const outcome: RunBatchJobResult = { status, processed: run.processed, batches: run.batches };
+  if (status === "aborted") outcome.reason = run.signal.reason;
+  return outcome;
 }
