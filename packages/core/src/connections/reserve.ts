@@ -185,6 +185,8 @@ function open(source: postgres.Sql, clock: Clock): Current {
     opened.timeout = undefined;
     opened.closures++;
   };
+  // No idle timer: between the statements of a unit's transaction the pool looks idle, and an
+  // idle close there would lose the transaction; the ping after idle catches dead connections.
   // A fresh `shared` keeps postgres.js's reconnect backoff counter apart from the source pool's.
   const shared = {
     retries: 0,
@@ -195,6 +197,7 @@ function open(source: postgres.Sql, clock: Clock): Current {
     shared,
     max: 1,
     max_lifetime: null,
+    idle_timeout: null,
     onclose,
   } as never) as postgres.Sql;
   installSafeBegin(sql, () => opened.closures);

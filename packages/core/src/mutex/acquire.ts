@@ -51,7 +51,13 @@ export async function acquire(
   if (!/^[A-Za-z]/.test(owner))
     throw new InvalidArgumentError("token", "a token starting with a letter", owner);
   const index = options.index === false ? "" : (options.index ?? defaultIndex);
-  const emit = (event: MutexEvent) => options.onEvent?.(event);
+  const emit = (event: MutexEvent) => {
+    try {
+      options.onEvent?.(event);
+    } catch {
+      // A throwing listener must not stop the heartbeat.
+    }
+  };
   const started = clock.now();
   for (let n = 0; ; n++) {
     const sentAt = clock.now();
