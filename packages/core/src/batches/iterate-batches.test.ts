@@ -98,7 +98,30 @@ describe("iterateBatches()", () => {
       }),
     );
     expect(batches.map((b) => b.length)).toEqual([17]);
+    expect(seen).toHaveLength(2); // the full page, then an empty one that ends the walk
     expect(seen.join("\n")).not.toMatch(/offset/i);
+    expect(seen[1]).toMatch(/"items"\."seq" > \$\d/);
+  });
+
+  test("reads lazily: one query per batch pulled, nothing read ahead", async () => {
+    let queries = 0;
+    const counted: BatchExecutor = {
+      execute: ((query: SQL) => {
+        queries += 1;
+        return t.db.execute(query);
+      }) as BatchExecutor["execute"],
+    };
+    const iterator = iterateBatches(counted, items, {
+      columns: { seq: items.seq },
+      key: [items.tenant, items.seq],
+      batchSize: 10,
+    });
+    expect(queries).toBe(0);
+    await iterator.next();
+    await iterator.next();
+    expect(queries).toBe(2);
+    await iterator.return();
+    expect(queries).toBe(2);
   });
 
   test("rejects an invalid batch size or identifier, naming the option", () => {
