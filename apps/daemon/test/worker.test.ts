@@ -1,7 +1,9 @@
+import { defineAdminAction } from "@groundcrew/core/admin";
 import { getDeadLetter, listDeadLetters } from "@groundcrew/core/dead-letters";
 import { getJob, PermanentJobError } from "@groundcrew/core/jobs";
 import { createTestDatabase, type TestDatabase } from "@groundcrew/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { z } from "zod";
 import type { Daemon } from "../src/daemon.ts";
 import type { JobContext } from "../src/worker/job-context.ts";
 import { createRunWatcher, deliver, startTestDaemon } from "./helpers.ts";
@@ -10,6 +12,14 @@ let database: TestDatabase;
 let daemon: Daemon;
 const watcher = createRunWatcher();
 const seenContexts: JobContext[] = [];
+const bumpAction = defineAdminAction({
+  name: "bump-limit",
+  description: "raise a limit",
+  params: z.object({ to: z.number().int() }),
+  preview: async () => ({ summary: "one limit", count: 1 }),
+  run: "admin.bump-limit",
+  handler: async ({ params, actor, approvedBy }) => ({ raisedTo: params.to, actor, approvedBy }),
+});
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -17,6 +27,7 @@ beforeAll(async () => {
     database,
     onJobDone: watcher.onJobDone,
     config: {
+      adminActions: [bumpAction],
       jobs: {
         greet: {
           run: async (ctx) => {
@@ -74,6 +85,25 @@ describe("workers", () => {
     expect(letter).toMatchObject({ errorClass: "PermanentJobError", attempts: 1 });
     expect((await getDeadLetter(database.db, letter?.id ?? 0))?.payload).not.toEqual({
       token: "s3cret",
+    });
+  });
+
+  test("an admin action dispatched by the edge runs its handler once, with actor and params", async () => {
+    const done = watcher.next("admin.bump-limit");
+    const payload = {
+      action: "bump-limit",
+      params: { to: 9 },
+      actor: "bob",
+      requestId: "r1",
+      approvedBy: "carol",
+    };
+    const { jobId } = await (
+      await deliver(daemon, "admin.bump-limit", JSON.stringify(payload))
+    ).json();
+    expect((await done).outcome).toBe("done");
+    expect(await getJob(database.db, jobId)).toMatchObject({
+      maxAttempts: 1,
+      output: { raisedTo: 9, actor: "bob", approvedBy: "carol" },
     });
   });
 

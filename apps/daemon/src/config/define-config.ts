@@ -1,3 +1,4 @@
+import type { AnyAdminAction } from "@groundcrew/core/admin";
 import type { BackpressureGuardOptions } from "@groundcrew/core/backpressure";
 import type { BatchJob } from "@groundcrew/core/batches";
 import type { CounterCacheSpec } from "@groundcrew/core/counters";
@@ -84,8 +85,11 @@ export interface GroundcrewConfig {
   counters?: Record<string, CounterCacheSpec & { batchSize?: number }>;
   /** Mark-then-sweep tables by name, swept by `sweep` and the `groundcrew.sweep` job. */
   sweeps?: Record<string, SweepSpec & { graceMs: number; batchSize?: number }>;
-  /** Admin actions the edge app offers; their work runs here as jobs. */
-  adminActions?: readonly unknown[];
+  /**
+   * Admin actions (`defineAdminAction`) the edge app offers. Each action's `run` job name is
+   * registered here and runs the action's `handler` (`executeAdminJob`), once (maxAttempts 1).
+   */
+  adminActions?: readonly AnyAdminAction[];
   /** Extra probes (core `Probe`s) for `GET /health`, and the result cache window. */
   health?: { probes?: readonly Probe[]; cacheMs?: number };
   /** Backpressure at ingress: limits per class (critical is never skipped), decision cache. */

@@ -1,3 +1,4 @@
+import { executeAdminJob } from "@groundcrew/core/admin";
 import { repairCounters } from "@groundcrew/core/counters";
 import { runPending } from "@groundcrew/core/run-once";
 import { sweep } from "@groundcrew/core/sweep";
@@ -9,6 +10,29 @@ export const BUILTIN_JOBS = {
   repairCounters: "groundcrew.repair-counters",
   sweep: "groundcrew.sweep",
 } as const;
+
+/**
+ * One job per admin action job name (`action.run`), running `executeAdminJob` against every
+ * action of that name; the payload names the action and carries actor, request id and params.
+ *
+ * @example
+ * ```ts
+ * const jobs = adminActionJobs(config); // { "purge-idle-sessions": { maxAttempts: 1, run } }
+ * ```
+ */
+export function adminActionJobs(config: GroundcrewConfig): Record<string, PlainJobDefinition> {
+  const actions = config.adminActions ?? [];
+  const jobs: Record<string, PlainJobDefinition> = {};
+  for (const action of actions) {
+    jobs[action.run] ??= {
+      class: action.jobClass,
+      maxAttempts: 1,
+      description: `admin action ${action.name}`,
+      run: ({ db, payload }) => executeAdminJob(db, actions, payload),
+    };
+  }
+  return jobs;
+}
 
 /** Payload of `groundcrew.repair-counters` / `groundcrew.sweep`: limit to some names. */
 interface NamesPayload {

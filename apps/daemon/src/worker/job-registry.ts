@@ -4,7 +4,7 @@ import type {
   JobClass,
   JobDefinition,
 } from "../config/define-config.ts";
-import { builtinJobs } from "./builtin-jobs.ts";
+import { adminActionJobs, builtinJobs } from "./builtin-jobs.ts";
 
 /** A runnable job as the worker and the ingress see it, whatever its kind. */
 export interface RegisteredJob {
@@ -27,8 +27,9 @@ export interface JobRegistry {
 }
 
 /**
- * Builds the registry from a config: its `jobs` plus `groundcrew.run-once`,
- * `groundcrew.repair-counters` and `groundcrew.sweep`.
+ * Builds the registry from a config: the built-ins (`groundcrew.run-once`,
+ * `groundcrew.repair-counters`, `groundcrew.sweep`), one job per admin action job name, then
+ * the config's `jobs` (which win over an admin action job of the same name).
  *
  * @example
  * ```ts
@@ -58,6 +59,8 @@ export function createJobRegistry(config: GroundcrewConfig): JobRegistry {
     });
   };
   for (const [name, definition] of Object.entries(builtinJobs(config))) add(name, definition, true);
+  for (const [name, definition] of Object.entries(adminActionJobs(config)))
+    add(name, definition, false);
   for (const [name, definition] of Object.entries(config.jobs ?? {})) add(name, definition, false);
   return {
     get: (name) => jobs.get(name),
