@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { manualClock } from "../clock.ts";
 import { acquire } from "./acquire.ts";
 import { inspectLock, listLocks } from "./inspect.ts";
+import type { MutexRedis, RedisScript } from "./redis.ts";
 import { eventRecorder } from "./test-helpers.ts";
 import { withMutex } from "./with-mutex.ts";
 
@@ -174,6 +175,39 @@ describe("withMutex()", () => {
         throw new Error("routine failed");
       }),
     ).rejects.toThrow("routine failed");
+    expect(await inspectLock(t.redis, key)).toBeNull();
+  });
+});
+
+describe("lost replies", () => {
+  // Runs each script on the real Redis, then drops the reply for the first `lose` calls.
+  const losingReplies = (lose: number): MutexRedis => ({
+    createScript<T>(lua: string): RedisScript<T> {
+      const real = t.redis.createScript<T>(lua);
+      return {
+        async exec(keys, args) {
+          const reply = await real.exec(keys, args);
+          if (lose-- > 0) throw new TypeError("fetch failed: socket hang up");
+          return reply;
+        },
+      };
+    },
+  });
+
+  test("acquire re-sends with the same token after a lost reply and gets the same grant", async () => {
+    const key = keyFor("lost-reply");
+    const result = await acquire(losingReplies(1), key, { index, heartbeat: false });
+    if (!result.acquired) throw new Error("expected the re-sent acquire to return the grant");
+    const info = await inspectLock(t.redis, key);
+    expect(info).toMatchObject({ owner: result.lease.token, fence: result.lease.fence });
+    expect(await result.lease.release()).toBe(true);
+  });
+
+  test("when every reply is lost, acquire throws and gives the lock back", async () => {
+    const key = keyFor("all-lost");
+    await expect(acquire(losingReplies(3), key, { index, heartbeat: false })).rejects.toThrow(
+      "socket hang up",
+    );
     expect(await inspectLock(t.redis, key)).toBeNull();
   });
 });
