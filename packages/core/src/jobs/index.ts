@@ -20,6 +20,7 @@ export {
 } from "./purge-jobs.ts";
 export { type ClassQueueStats, type JobQueueStats, jobQueueStats } from "./queue-stats.ts";
 export { type ReapExpiredLeasesOptions, reapExpiredLeases } from "./reap-expired-leases.ts";
+export { type ReleaseJobOptions, releaseJob } from "./release-job.ts";
 export { jobs, pausedJobNames } from "./schema.ts";
 export {
   type ClockOption,

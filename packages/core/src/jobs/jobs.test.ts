@@ -11,11 +11,9 @@ import {
   enqueueJobs,
   getJob,
   heartbeatJobs,
-  jobQueueStats,
   listJobs,
   listPausedJobs,
   pauseJobs,
-  purgeFinishedJobs,
   reapExpiredLeases,
   resumeJobs,
 } from "./index.ts";
@@ -222,51 +220,5 @@ describe("cancelJob() and listJobs()", () => {
     expect(page3.nextCursor).toBeNull();
     const odd = await listJobs(t.db, { name: "odd", status: ["pending"] });
     expect(odd.jobs).toHaveLength(2);
-  });
-});
-
-describe("jobQueueStats()", () => {
-  test("reports pending, due, running and the oldest due age per class", async () => {
-    const clock = manualClock();
-    const now = clock.now();
-    await enqueueJobs(
-      t.db,
-      [
-        { name: "a", class: "low", runAt: now - 5_000 },
-        { name: "a", class: "low", runAt: now + 5_000 },
-        { name: "b", class: "critical", runAt: now - 1_000 },
-      ],
-      { clock },
-    );
-    await claimJobs(t.db, { workerId: "w", limit: 1, leaseMs: 1000, clock, names: ["b"] });
-    expect(await jobQueueStats(t.db, { clock })).toEqual({
-      critical: { pending: 0, ready: 0, running: 1, oldestPendingAgeMs: 0 },
-      default: { pending: 0, ready: 0, running: 0, oldestPendingAgeMs: 0 },
-      low: { pending: 2, ready: 1, running: 0, oldestPendingAgeMs: 5_000 },
-    });
-  });
-});
-
-describe("purgeFinishedJobs()", () => {
-  test("deletes only finished jobs past the cutoff, reporting per status; dry run deletes nothing", async () => {
-    const clock = manualClock();
-    const ids = (
-      await enqueueJobs(t.db, [{ name: "a" }, { name: "b" }, { name: "c" }], { clock })
-    ).map((r) => r.id);
-    await claimJobs(t.db, { workerId: "w", limit: 1, leaseMs: 1000, clock, names: ["a"] });
-    await completeJob(t.db, { id: defined(ids[0]), workerId: "w", clock });
-    await cancelJob(t.db, { id: defined(ids[1]), clock });
-    await clock.advance(60_000);
-    const options = { olderThanMs: 30_000, clock };
-    expect(await purgeFinishedJobs(t.db, { ...options, dryRun: true })).toEqual({
-      dryRun: true,
-      byStatus: { done: 1, cancelled: 1 },
-      total: 2,
-      remaining: 0,
-    });
-    expect((await purgeFinishedJobs(t.db, { ...options, limit: 1 })).remaining).toBe(1);
-    expect((await purgeFinishedJobs(t.db, options)).total).toBe(1);
-    expect(await getJob(t.db, defined(ids[2]))).not.toBeNull();
-    expect((await listJobs(t.db)).jobs).toHaveLength(1);
   });
 });
