@@ -8,6 +8,11 @@ const TIMED_OUT = Symbol("timed out");
  * critical, `warn` if not; a soft probe's own `fail` is likewise capped at `warn`. On the
  * deadline the probe's signal aborts, so it can cancel its work (Postgres probes cancel the
  * query); this never waits for the probe to settle.
+ *
+ * @example
+ * ```ts
+ * const [result] = await runProbe(postgresProbe(db, { deadlineMs: 200 }), systemClock);
+ * ```
  */
 export async function runProbe(probe: Probe, clock: Clock): Promise<HealthCheckResult[]> {
   const controller = new AbortController();

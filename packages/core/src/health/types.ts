@@ -52,10 +52,24 @@ export interface HealthDocument {
   [key: string]: unknown;
 }
 
-/** The media type to send a {@link HealthDocument} with. */
+/**
+ * The media type to send a {@link HealthDocument} with.
+ *
+ * @example
+ * ```ts
+ * new Response(JSON.stringify(doc), { headers: { "content-type": HEALTH_CONTENT_TYPE } });
+ * ```
+ */
 export const HEALTH_CONTENT_TYPE = "application/health+json";
 
-/** The HTTP status for a document: 200 for pass and warn, 503 for fail (as the draft advises). */
+/**
+ * The HTTP status for a document: 200 for pass and warn, 503 for fail (as the draft advises).
+ *
+ * @example
+ * ```ts
+ * return c.json(doc, healthHttpStatus(doc));
+ * ```
+ */
 export function healthHttpStatus(document: Pick<HealthDocument, "status">): 200 | 503 {
   return document.status === "fail" ? 503 : 200;
 }

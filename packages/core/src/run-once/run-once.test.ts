@@ -140,3 +140,15 @@ test("listTasks() reports times as Dates", async () => {
   expect(listed?.startedAt).toEqual(new Date(Date.UTC(2026, 3, 1)));
   expect(listed?.finishedAt).toEqual(new Date(Date.UTC(2026, 3, 1)));
 });
+
+test("a pool of one connection is refused (the reserved lock connection would starve the task)", async () => {
+  const tiny = createDatabase({ url: t.url, max: 1 });
+  try {
+    const task = defineTask({ name: "tiny", description: "", run: async () => 1 });
+    await expect(runPending(tiny.db, [task], { actor: "x" })).rejects.toThrow(
+      /db: expected a pool of at least 2 connections, found 1/,
+    );
+  } finally {
+    await tiny.close();
+  }
+});

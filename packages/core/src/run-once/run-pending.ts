@@ -54,7 +54,12 @@ export async function runPending(
   }
   assertUniqueNames(tasks);
   const results: RunTaskResult[] = [];
-  const conn = await rawClient(db).reserve();
+  const client = rawClient(db);
+  // One connection is reserved for the lock while the task uses the pool: with max 1 it would wait forever.
+  if (typeof client.options?.max === "number" && client.options.max < 2) {
+    throw new InvalidArgumentError("db", "a pool of at least 2 connections", client.options.max);
+  }
+  const conn = await client.reserve();
   try {
     for (const task of tasks) results.push(await runOne(db, conn, task, options));
   } finally {

@@ -78,7 +78,14 @@ export async function unmark(
   return { unmarked: row?.unmarked ?? 0, expired: row?.expired ?? 0 };
 }
 
-/** The ISO time before which a mark is past the grace period. */
+/**
+ * The ISO time at or before which a mark is past the grace period.
+ *
+ * @example
+ * ```ts
+ * graceCutoff(60_000, manualClock(Date.UTC(2026, 0, 1))); // "2025-12-31T23:59:00.000Z"
+ * ```
+ */
 export function graceCutoff(graceMs: number, clock: Clock = systemClock): string {
   if (!Number.isFinite(graceMs) || graceMs < 0) {
     throw new InvalidArgumentError("graceMs", "milliseconds >= 0", graceMs);

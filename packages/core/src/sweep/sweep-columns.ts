@@ -47,7 +47,14 @@ export interface SweepSpec {
   key: PgColumn;
 }
 
-/** Checks that `table` has the sweep columns; returns its qualified name for the stats row. */
+/**
+ * Checks that `table` has the sweep columns; returns its qualified name for the stats row.
+ *
+ * @example
+ * ```ts
+ * sweptTableName(sessions); // "sessions" (or "schema.sessions"); throws without sweepColumns()
+ * ```
+ */
 export function sweptTableName(table: PgTable): string {
   const names = Object.values(getTableColumns(table)).map((c) => c.name);
   for (const needed of ["marked_at", "mark_reason", "marked_by"]) {

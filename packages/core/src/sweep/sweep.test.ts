@@ -128,6 +128,7 @@ describe("mark then sweep", () => {
     expect(await remaining()).toEqual([2, 5, 6, 7, 8, 9, 10, 11, 12]);
     const stats = await sweepStats(t.db, spec, { graceMs: HOUR, clock });
     expect(stats).toMatchObject({ marked: 1, due: 1 });
+    expect(await sweepStats(t.db, spec)).toMatchObject({ marked: 1, due: 0 });
   });
 
   test("a table without the sweep columns is refused with the missing column named", async () => {

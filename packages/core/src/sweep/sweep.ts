@@ -79,7 +79,7 @@ async function deleteBatch(db: Db, spec: SweepSpec, cutoff: string, limit: numbe
 export interface SweepStats {
   /** Rows currently marked. */
   marked: number;
-  /** Of those, rows past the grace period (the next sweep deletes them). */
+  /** Of those, rows past the grace period (the next sweep deletes them); 0 without `graceMs`. */
   due: number;
   /** The oldest mark, or null when nothing is marked. */
   oldestMarkAt: Date | null;
@@ -98,10 +98,14 @@ export interface SweepStats {
 export async function sweepStats(
   db: Db,
   spec: SweepSpec,
-  options: { graceMs: number; clock?: Clock },
+  options: { graceMs?: number; clock?: Clock } = {},
 ): Promise<SweepStats> {
   const tableName = sweptTableName(spec.table);
-  const cutoff = graceCutoff(options.graceMs, options.clock);
+  // Without a grace period nothing is "due" yet: the cutoff lies before any mark.
+  const cutoff =
+    options.graceMs === undefined
+      ? new Date(0).toISOString()
+      : graceCutoff(options.graceMs, options.clock);
   const [row] = await db.execute<Record<string, unknown>>(sql`
     select count(*)::int as marked,
       (count(*) filter (where marked_at <= ${cutoff}::timestamptz))::int as due,
