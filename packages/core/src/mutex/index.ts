@@ -7,4 +7,4 @@ export type { MutexRedis, RedisScript } from "./redis.ts";
 export { repairFence } from "./repair.ts";
 export { fences } from "./schema.ts";
 export { type AcquireOptions, type MutexEvent, type MutexHolder, monotonicClock } from "./types.ts";
-export { type WithMutexResult, withMutex } from "./with-mutex.ts";
+export { type WithMutexOptions, type WithMutexResult, withMutex } from "./with-mutex.ts";

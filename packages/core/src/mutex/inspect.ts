@@ -12,8 +12,12 @@ export interface LockInfo {
   since: number;
   renewedAt: number;
   renewals: number;
+  /** The `holderId` part of the owner token (`w:<holderId>:<uuid>`). */
+  holderId: string;
   /** Remaining TTL in Redis (-1: no TTL). */
   expiresInMs: number;
+  /** `now + expiresInMs` on the inspecting clock. */
+  expiresAt: number;
 }
 
 type InspectReply = [string, number, string, number, number, number, number] | [];
@@ -27,7 +31,11 @@ type InspectReply = [string, number, string, number, number, number, number] | [
  * if (info) console.log(`${info.owner} holds fence ${info.fence} for ${info.expiresInMs} ms more`);
  * ```
  */
-export async function inspectLock(redis: MutexRedis, key: string): Promise<LockInfo | null> {
+export async function inspectLock(
+  redis: MutexRedis,
+  key: string,
+  clock: Clock = monotonicClock,
+): Promise<LockInfo | null> {
   const reply = await script<InspectReply>(redis, INSPECT).exec([key], []);
   if (reply.length === 0) return null;
   const [owner, fence, label, since, renewedAt, renewals, pttl] = reply;
@@ -39,7 +47,11 @@ export async function inspectLock(redis: MutexRedis, key: string): Promise<LockI
     since,
     renewedAt,
     renewals,
+    holderId: String(owner)
+      .replace(/^w:/, "")
+      .replace(/:[^:]*$/, ""),
     expiresInMs: pttl,
+    expiresAt: Math.round(clock.now()) + pttl,
   };
 }
 
@@ -67,10 +79,12 @@ export async function listLocks(
   options: ListLocksOptions = {},
 ): Promise<LockInfo[]> {
   const now = Math.round((options.clock ?? monotonicClock).now());
+
   const keys = await script<string[]>(redis, LIST).exec(
     [options.index ?? defaultIndex],
     [String(now), String(options.limit ?? 100)],
   );
-  const infos = await Promise.all(keys.map((k) => inspectLock(redis, String(k).slice(2))));
+  const clock = options.clock ?? monotonicClock;
+  const infos = await Promise.all(keys.map((k) => inspectLock(redis, String(k).slice(2), clock)));
   return infos.filter((info): info is LockInfo => info !== null);
 }

@@ -1,7 +1,14 @@
+import type { Clock } from "../clock.ts";
 import { acquire } from "./acquire.ts";
 import type { Lease } from "./lease.ts";
 import type { MutexRedis } from "./redis.ts";
-import type { AcquireOptions, MutexHolder } from "./types.ts";
+import { type AcquireOptions, type MutexHolder, monotonicClock } from "./types.ts";
+
+/** Options of `withMutex`: those of `acquire`, plus how long the final release may take. */
+export interface WithMutexOptions extends AcquireOptions {
+  /** The release after the routine gives up after this long (the lock then lapses by TTL). Default 2 000. */
+  releaseTimeoutMs?: number;
+}
 
 /** What `withMutex` returns: the routine's value, or who holds the lock. */
 export type WithMutexResult<T> =
@@ -25,7 +32,7 @@ export type WithMutexResult<T> =
 export async function withMutex<T>(
   redis: MutexRedis,
   key: string,
-  options: AcquireOptions,
+  options: WithMutexOptions,
   fn: (lease: Lease) => Promise<T>,
 ): Promise<WithMutexResult<T>> {
   const result = await acquire(redis, key, options);
@@ -36,7 +43,25 @@ export async function withMutex<T>(
   try {
     value = await fn(lease);
   } finally {
-    released = await lease.release().catch(() => false);
+    released = await capped(
+      lease.release(),
+      options.releaseTimeoutMs ?? 2_000,
+      options.clock ?? monotonicClock,
+    );
   }
   return { acquired: true, value, fence: lease.fence, released };
+}
+
+/** The release's result, or false when it failed or took longer than `ms`. */
+async function capped(release: Promise<boolean>, ms: number, clock: Clock): Promise<boolean> {
+  const timer = new AbortController();
+  const timedOut = clock.sleep(ms, timer.signal).then(
+    () => false,
+    () => false,
+  );
+  try {
+    return await Promise.race([release.catch(() => false), timedOut]);
+  } finally {
+    timer.abort();
+  }
 }
