@@ -1,3 +1,4 @@
+import { runBatchJob } from "@groundcrew/core/batches";
 import { claimJobs, enqueueJob, failJob, PermanentJobError } from "@groundcrew/core/jobs";
 import { acquire } from "@groundcrew/core/mutex";
 import {
@@ -9,6 +10,7 @@ import {
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type CliRun, runCli, runMain } from "./cli-helpers.ts";
+import { doubleItems, itemsSql } from "./fixtures/items.ts";
 import { FIXTURE_SQL } from "./fixtures/tables.ts";
 
 let database: TestDatabase;
@@ -162,6 +164,30 @@ describe("groundcrew CLI", () => {
     expect((await cli("dlq", "retry", "--fingerprint", fingerprint)).code).toBe(3);
     expect((await cli("dlq", "show", "999999")).code).toBe(3);
     expect(ids).toHaveLength(3);
+  });
+});
+
+describe("groundcrew batches", () => {
+  test("progress, pause, resume and cancel a checkpointed batch job", async () => {
+    await database.sql.unsafe(itemsSql(20));
+    const stop = new AbortController();
+    const result = await runBatchJob(database.db, doubleItems({ batchSize: 5 }), {
+      signal: stop.signal,
+      onProgress: () => stop.abort(),
+    });
+    expect(result.status).toBe("aborted");
+    const progress = await cli("batches", "progress", "double-items", "--json");
+    expect(progress.json()).toMatchObject({ key: "double-items", status: "running", processed: 5 });
+    expect((await cli("batches", "progress", "double-items")).stdout).toMatch(
+      /^double-items\s+running\s+5\s/m,
+    );
+    expect((await cli("batches", "pause", "double-items")).code).toBe(0);
+    expect((await cli("batches", "pause", "double-items")).code).toBe(4);
+    expect((await cli("batches", "resume", "double-items", "--json")).json()).toMatchObject({
+      status: "running",
+    });
+    expect((await cli("batches", "cancel", "double-items")).code).toBe(0);
+    expect((await cli("batches", "progress", "no-such-key")).code).toBe(3);
   });
 });
 

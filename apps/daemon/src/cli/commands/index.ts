@@ -1,4 +1,5 @@
 import type { CommandGroup } from "../command.ts";
+import { batchesGroup } from "./batches.ts";
 import { daemonCommand } from "./daemon.ts";
 import { dlqGroup } from "./dlq.ts";
 import { jobsGroup } from "./jobs.ts";
@@ -15,6 +16,7 @@ export const rootGroup: CommandGroup = {
     migrateCommand,
     jobsGroup,
     dlqGroup,
+    batchesGroup,
     tasksGroup,
     countersGroup,
     sweepCommand,
