@@ -4,6 +4,13 @@ import { duration, type Html } from "./layout.ts";
 
 type Overview = Awaited<ReturnType<typeof loadOverview>>;
 
+/** Table rows, or one "none" row spanning `columns` when there are none. */
+function rows<T>(items: T[], columns: number, row: (item: T) => Html): Html | Html[] {
+  return items.length > 0
+    ? items.map(row)
+    : html`<tr><td colspan="${columns}"><em>none</em></td></tr>`;
+}
+
 /** Reads everything the overview shows, in parallel; a missing source shows as empty. */
 export async function loadOverview(deps: EdgeDeps) {
   const o = deps.overview;
@@ -18,7 +25,7 @@ export async function loadOverview(deps: EdgeDeps) {
 }
 
 function healthTable(doc: HealthDocument): Html {
-  const rows = Object.entries(doc.checks ?? {}).flatMap(([key, results]) =>
+  const checks = Object.entries(doc.checks ?? {}).flatMap(([key, results]) =>
     results.map((r) => {
       const x = r as {
         status?: string;
@@ -31,7 +38,8 @@ function healthTable(doc: HealthDocument): Html {
     }),
   );
   return html`<p>Status: <strong class="${doc.status}">${doc.status}</strong></p>
-<table><tr><th>check</th><th>status</th><th>observed</th><th>output</th></tr>${rows}</table>`;
+<table><tr><th>check</th><th>status</th><th>observed</th><th>output</th></tr>
+${checks.length > 0 ? checks : html`<tr><td colspan="4"><em>no dependency configured</em></td></tr>`}</table>`;
 }
 
 /**
@@ -46,19 +54,23 @@ function healthTable(doc: HealthDocument): Html {
 export function overviewBody(v: Overview): Html {
   return html`<h2>Health</h2>${healthTable(v.health)}
 <h2>Queues</h2><table><tr><th>class</th><th>depth</th><th>oldest pending</th></tr>
-${v.queues.map((q) => html`<tr><td>${q.jobClass}</td><td>${q.depth}</td><td>${duration(q.oldestAgeMs)}</td></tr>`)}</table>
+${rows(v.queues, 3, (q) => html`<tr><td>${q.jobClass}</td><td>${q.depth}</td><td>${duration(q.oldestAgeMs)}</td></tr>`)}</table>
 <h2>Open dead-letter groups</h2><table><tr><th>job</th><th>error</th><th>count</th><th>last seen</th></tr>
-${v.groups.map(
+${rows(
+  v.groups,
+  4,
   (g) => html`<tr><td>${g.jobName}</td>
 <td><a href="/console/dead-letters?fingerprint=${encodeURIComponent(g.fingerprint)}">${g.errorClass}: ${g.sampleMessage}</a></td>
 <td>${g.count}</td><td>${g.lastSeenAt}</td></tr>`,
 )}</table>
 <h2>Running jobs</h2><table><tr><th>job</th><th>progress</th><th>ETA</th></tr>
-${v.running.map(
+${rows(
+  v.running,
+  3,
   (j) => html`<tr><td>${j.name} #${j.id}</td>
 <td><progress max="${j.total ?? ""}" value="${j.processed}"></progress> ${j.processed}${j.total === null ? "" : ` / ${j.total}`}</td>
 <td>${duration(j.etaMs)}</td></tr>`,
 )}</table>
 <h2>Held locks</h2><table><tr><th>lock</th><th>owner</th><th>expires in</th></tr>
-${v.locks.map((l) => html`<tr><td>${l.name}</td><td>${l.owner}</td><td>${duration(l.expiresInMs)}</td></tr>`)}</table>`;
+${rows(v.locks, 3, (l) => html`<tr><td>${l.name}</td><td>${l.owner}</td><td>${duration(l.expiresInMs)}</td></tr>`)}</table>`;
 }
