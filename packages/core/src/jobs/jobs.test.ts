@@ -104,6 +104,19 @@ describe("enqueueJob() / enqueueJobs()", () => {
     expect((await getJob(t.db, defined(results[4]).id))?.payload).toBe(2);
   });
 
+  test("enqueued inside a transaction, a job exists only if the transaction commits", async () => {
+    const rolledBack = await t.db
+      .transaction(async (tx) => {
+        await enqueueJob(tx, { name: "tx", payload: "lost" });
+        throw new Error("business write failed");
+      })
+      .catch((e: unknown) => e);
+    expect(rolledBack).toBeInstanceOf(Error);
+    await t.db.transaction((tx) => enqueueJob(tx, { name: "tx", payload: "kept" }));
+    const { jobs } = await listJobs(t.db, { name: "tx" });
+    expect(jobs.map((j) => j.payload)).toEqual(["kept"]);
+  });
+
   test("rejects a bad spec naming the field, expected and found", async () => {
     await expect(enqueueJob(t.db, { name: "" })).rejects.toThrow(/specs\[0\]\.name: expected/);
     await expect(enqueueJob(t.db, { name: "x", class: "urgent" as "low" })).rejects.toThrow(
