@@ -3,9 +3,9 @@ export {
   type BacklogThresholds,
   deadLetterProbe,
   jobBacklogProbe,
-  type ProbeOptions,
   postgresProbe,
 } from "./postgres-probes.ts";
+export { type ProbeOptions, probeFields } from "./probe-options.ts";
 export { type HttpProbeOptions, httpProbe, type PingRedis, redisProbe } from "./remote-probes.ts";
 export { runProbe } from "./run-probe.ts";
 export {

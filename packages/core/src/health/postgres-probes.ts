@@ -2,16 +2,8 @@ import { type Clock, systemClock } from "../clock.ts";
 import type { Db } from "../db/create-database.ts";
 import { JOB_CLASSES, type JobClass } from "../jobs/types.ts";
 import { rawClient } from "../run-once/raw-client.ts";
+import { type ProbeOptions, probeFields } from "./probe-options.ts";
 import type { HealthStatus, Probe } from "./types.ts";
-
-/** Options every probe takes. */
-export interface ProbeOptions {
-  /** Default 1 000 ms. */
-  deadlineMs?: number;
-  /** Default: true for Postgres, Redis and QStash; false for the backlog and dead-letter probes. */
-  critical?: boolean;
-  componentId?: string;
-}
 
 // Runs one query that is cancelled on the server (pg_cancel via postgres.js) when signal aborts.
 async function cancellableQuery<T>(
@@ -41,12 +33,12 @@ async function cancellableQuery<T>(
  */
 export function postgresProbe(db: Db, options: ProbeOptions & { query?: string } = {}): Probe {
   return {
-    component: "postgres",
-    measurement: "responseTime",
-    componentType: "datastore",
-    deadlineMs: options.deadlineMs ?? 1_000,
-    critical: options.critical ?? true,
-    ...(options.componentId ? { componentId: options.componentId } : {}),
+    ...probeFields(options, {
+      component: "postgres",
+      measurement: "responseTime",
+      componentType: "datastore",
+      critical: true,
+    }),
     async check(signal) {
       const started = performance.now();
       await cancellableQuery(db, options.query ?? "select 1", [], signal);
@@ -80,11 +72,12 @@ export function jobBacklogProbe(
 ): Probe {
   const clock = thresholds.clock ?? systemClock;
   return {
-    component: "jobs",
-    measurement: "oldestPendingAge",
-    componentType: "component",
-    deadlineMs: thresholds.deadlineMs ?? 1_000,
-    critical: thresholds.critical ?? false,
+    ...probeFields(thresholds, {
+      component: "jobs",
+      measurement: "oldestPendingAge",
+      componentType: "component",
+      critical: false,
+    }),
     async check(signal) {
       const now = new Date(clock.now()).toISOString();
       const rows = await cancellableQuery<{ class: JobClass; oldest: string | null }>(
@@ -131,11 +124,12 @@ export function deadLetterProbe(
   const clock = thresholds.clock ?? systemClock;
   const windowMs = thresholds.windowMs ?? 15 * 60_000;
   return {
-    component: "deadLetters",
-    measurement: "growth",
-    componentType: "component",
-    deadlineMs: thresholds.deadlineMs ?? 1_000,
-    critical: thresholds.critical ?? false,
+    ...probeFields(thresholds, {
+      component: "deadLetters",
+      measurement: "growth",
+      componentType: "component",
+      critical: false,
+    }),
     async check(signal) {
       const since = new Date(clock.now() - windowMs).toISOString();
       const [row] = await cancellableQuery<{ n: number }>(

@@ -1,4 +1,4 @@
-import type { ProbeOptions } from "./postgres-probes.ts";
+import { type ProbeOptions, probeFields } from "./probe-options.ts";
 import type { Probe } from "./types.ts";
 
 /** The one Redis command the probe needs; `@upstash/redis`'s client satisfies it. */
@@ -17,12 +17,12 @@ export interface PingRedis {
  */
 export function redisProbe(redis: PingRedis, options: ProbeOptions = {}): Probe {
   return {
-    component: "redis",
-    measurement: "responseTime",
-    componentType: "datastore",
-    deadlineMs: options.deadlineMs ?? 1_000,
-    critical: options.critical ?? true,
-    ...(options.componentId ? { componentId: options.componentId } : {}),
+    ...probeFields(options, {
+      component: "redis",
+      measurement: "responseTime",
+      componentType: "datastore",
+      critical: true,
+    }),
     async check() {
       const started = performance.now();
       const reply = await redis.ping();
@@ -67,12 +67,12 @@ export interface HttpProbeOptions extends ProbeOptions {
 export function httpProbe(url: string | URL, options: HttpProbeOptions = {}): Probe {
   const isHealthy = options.isHealthy ?? ((status: number) => status < 500);
   return {
-    component: options.component ?? "qstash",
-    measurement: "responseTime",
-    componentType: "component",
-    deadlineMs: options.deadlineMs ?? 1_000,
-    critical: options.critical ?? true,
-    ...(options.componentId ? { componentId: options.componentId } : {}),
+    ...probeFields(options, {
+      component: options.component ?? "qstash",
+      measurement: "responseTime",
+      componentType: "component",
+      critical: true,
+    }),
     async check(signal) {
       const started = performance.now();
       const response = await withoutUrl(() =>
