@@ -1,6 +1,7 @@
 export { classifyPgError, type PgErrorClass, type PgErrorClassification } from "./classify.ts";
 export {
   type ConnectionScope,
+  type ConnectionSource,
   type ReserveConnectionOptions,
   type ReservedConnection,
   type ReservedConnectionStats,

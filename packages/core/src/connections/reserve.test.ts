@@ -138,6 +138,15 @@ describe("reserveConnection()", () => {
     }
   });
 
+  test("accepts a postgres.js client, a drizzle Db or a Database as the source of settings", async () => {
+    for (const source of [t.sql, t.db, t]) {
+      const conn = reserveConnection(source);
+      expect(await conn.run(({ sql }) => pidOf(sql))).toBeTypeOf("number");
+      await conn.close();
+    }
+    expect(() => reserveConnection({} as never)).toThrow(/source: expected a postgres.js client/);
+  });
+
   test("the connection is replaced between units once it outlives maxLifetimeMs", async () => {
     const clock = manualClock();
     const conn = reserveConnection(t.sql, { maxLifetimeMs: 60_000, clock });
@@ -155,7 +164,7 @@ describe("reserveConnection()", () => {
 
   test("withConnection() runs one unit on a drizzle handle and releases the connection", async () => {
     const name = `gc-with-${crypto.randomUUID().slice(0, 8)}`;
-    const count = await withConnection(t.sql, async ({ sql }) => {
+    const count = await withConnection(t.db, async ({ sql }) => {
       await sql`select set_config('application_name', ${name}, false)`;
       return (await sql<{ n: number }[]>`select count(*)::int as n from public.items`)[0]?.n;
     });

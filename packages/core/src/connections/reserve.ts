@@ -64,6 +64,23 @@ export interface ReservedConnection {
   close(timeoutMs?: number): Promise<void>;
 }
 
+/** Where the connection settings come from: a postgres.js client, a drizzle `Db`, or a `Database`. */
+export type ConnectionSource = postgres.Sql | Db | { sql: postgres.Sql };
+
+function clientOf(source: ConnectionSource): postgres.Sql {
+  if (typeof source === "function") return source;
+  // drizzle's postgres-js driver keeps its client as `$client` (not in the `Db` type).
+  const client = (source as { $client?: unknown }).$client ?? (source as { sql?: unknown }).sql;
+  if (typeof client !== "function" || !("options" in client)) {
+    throw new InvalidArgumentError(
+      "source",
+      "a postgres.js client, a drizzle Db or a Database",
+      source,
+    );
+  }
+  return client as postgres.Sql;
+}
+
 interface Current {
   sql: postgres.Sql;
   db: Db;
@@ -91,9 +108,10 @@ interface Current {
  * ```
  */
 export function reserveConnection(
-  sql: postgres.Sql,
+  source: ConnectionSource,
   options: ReserveConnectionOptions = {},
 ): ReservedConnection {
+  const sql = clientOf(source);
   const clock = options.clock ?? systemClock;
   const verifyAfterIdleMs = ms("verifyAfterIdleMs", options.verifyAfterIdleMs ?? 2_000);
   const pingTimeoutMs = ms("pingTimeoutMs", options.pingTimeoutMs ?? 5_000);

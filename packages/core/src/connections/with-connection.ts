@@ -1,6 +1,6 @@
-import type postgres from "postgres";
 import {
   type ConnectionScope,
+  type ConnectionSource,
   type ReserveConnectionOptions,
   type RunOptions,
   reserveConnection,
@@ -18,17 +18,17 @@ export interface WithConnectionOptions
  *
  * @example
  * ```ts
- * const total = await withConnection(database.sql, ({ db }) =>
+ * const total = await withConnection(database.db, ({ db }) =>
  *   db.transaction(async (tx) => (await tx.execute(sql`select count(*) from t`)).length),
  * );
  * ```
  */
 export async function withConnection<T>(
-  sql: postgres.Sql,
+  source: ConnectionSource,
   fn: (scope: ConnectionScope) => Promise<T>,
   options: WithConnectionOptions = {},
 ): Promise<T> {
-  const connection = reserveConnection(sql, options);
+  const connection = reserveConnection(source, options);
   try {
     return await connection.run(fn, { signal: options.signal });
   } finally {
