@@ -241,6 +241,36 @@ describe("redriveDeadLetters()", () => {
   });
 });
 
+describe("redriveDeadLetters() concurrently", () => {
+  test("two redrives of one fingerprint from separate pools never redrive a letter twice", async () => {
+    const first = await deadLetter("email", "user 0 missing");
+    for (let i = 1; i < 12; i++) await deadLetter("email", `user ${i} missing`);
+    const pools = [0, 1].map(() => createDatabase({ url: t.url, max: 2 }));
+    try {
+      const results = await Promise.all(
+        pools.map((p) =>
+          redriveDeadLetters(p.db, {
+            fingerprint: first.fingerprint,
+            actor: "a",
+            limit: 12,
+            clock,
+          }),
+        ),
+      );
+      const letters = results.flatMap((r) => r.redriven.map((x) => x.deadLetterId));
+      expect(letters).toHaveLength(new Set(letters).size);
+      const [jobs] = await t.db.execute<{ n: number; distinct: number }>(sql`
+        select count(*)::int as n, count(distinct redriven_from)::int as distinct
+        from groundcrew.jobs where redriven_from is not null`);
+      expect(jobs).toEqual({ n: letters.length, distinct: letters.length });
+      const rest = await redriveDeadLetters(t.db, { fingerprint: first.fingerprint, actor: "a" });
+      expect(letters.length + rest.redriven.length).toBe(12);
+    } finally {
+      await Promise.all(pools.map((p) => p.close()));
+    }
+  });
+});
+
 describe("purgeDeadLetters()", () => {
   test("reports what it would delete, deletes only triaged ones, and reports untriaged ones it kept", async () => {
     const old = await deadLetter("email", "old resolved");
