@@ -1,11 +1,11 @@
 export { classifyPgError, type PgErrorClass, type PgErrorClassification } from "./classify.ts";
 export {
+  type ConnectionRunOptions,
   type ConnectionScope,
   type ConnectionSource,
   type ReserveConnectionOptions,
   type ReservedConnection,
   type ReservedConnectionStats,
-  type RunOptions,
   reserveConnection,
 } from "./reserve.ts";
 export { type RetryEvent, type RetryOptions, withRetry } from "./retry.ts";

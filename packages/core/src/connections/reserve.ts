@@ -23,7 +23,7 @@ export interface ReserveConnectionOptions {
 }
 
 /** Options of one {@link ReservedConnection.run} call. */
-export interface RunOptions {
+export interface ConnectionRunOptions {
   /** `statement_timeout` for this unit; `0` means none. Default: the reservation's. */
   statementTimeoutMs?: number;
   /** Overrides the reservation's retry options for this unit; `false` runs it once. */
@@ -58,7 +58,7 @@ export interface ReservedConnection {
    * The unit must be safe to re-run: one transaction (`sql.begin` / `db.transaction`), or
    * idempotent statements.
    */
-  run<T>(fn: (scope: ConnectionScope) => Promise<T>, options?: RunOptions): Promise<T>;
+  run<T>(fn: (scope: ConnectionScope) => Promise<T>, options?: ConnectionRunOptions): Promise<T>;
   readonly stats: ReservedConnectionStats;
   /** Closes the connection, waiting up to `timeoutMs` (default 5 000) for a running query. */
   close(timeoutMs?: number): Promise<void>;
@@ -147,7 +147,10 @@ export function reserveConnection(
     }
   };
 
-  const runUnit = async <T>(fn: (scope: ConnectionScope) => Promise<T>, runOptions: RunOptions) => {
+  const runUnit = async <T>(
+    fn: (scope: ConnectionScope) => Promise<T>,
+    runOptions: ConnectionRunOptions,
+  ) => {
     const timeoutMs =
       optionalMs("statementTimeoutMs", runOptions.statementTimeoutMs) ?? defaultTimeout;
     const retry: Omit<RetryOptions, "clock" | "signal"> =

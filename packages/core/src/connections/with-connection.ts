@@ -1,15 +1,15 @@
 import {
+  type ConnectionRunOptions,
   type ConnectionScope,
   type ConnectionSource,
   type ReserveConnectionOptions,
-  type RunOptions,
   reserveConnection,
 } from "./reserve.ts";
 
 /** Options of {@link withConnection}: the reservation's, plus those of the one unit. */
 export interface WithConnectionOptions
   extends ReserveConnectionOptions,
-    Pick<RunOptions, "signal"> {}
+    Pick<ConnectionRunOptions, "signal"> {}
 
 /**
  * Reserves a connection, runs `fn` as one unit on it (verified, with the statement timeout,
