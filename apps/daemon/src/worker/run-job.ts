@@ -27,7 +27,10 @@ export type RunBatch = (
   options: {
     jobKey: string;
     fence?: { resource: string; token: number };
+    /** Hard stop: cancels the statement in flight (lease lost, shutdown timeout). */
     signal: AbortSignal;
+    /** Graceful stop: finish the batch in flight, checkpoint, return interrupted. */
+    stopSignal: AbortSignal;
     clock: Clock;
     onProgress: (p: JobProgress) => void;
   },
@@ -43,7 +46,10 @@ export interface RunJobDeps {
   metrics: DaemonMetrics;
   acquireLock?: AcquireLock;
   runBatch?: RunBatch;
-  /** Aborted when the daemon shuts down. */
+  /**
+   * Aborted when the daemon starts shutting down: plain jobs see it in `ctx.signal`; batch jobs
+   * are asked to pause at their next checkpoint (the batch in flight still commits).
+   */
   shutdown: AbortSignal;
   /** Leases held by running jobs, so a shutdown that times out can release them. */
   heldLeases?: Set<HeldLease>;
@@ -111,7 +117,7 @@ export async function runJob(
     });
     return finish(completed ? "done" : "lost");
   } catch (error) {
-    if (deps.shutdown.aborted && signal.aborted) {
+    if (deps.shutdown.aborted && (signal.aborted || registered.definition.kind !== "batch")) {
       return finish(await release(job, deps, "daemon shut down mid-run"));
     }
     return finish(await fail(job, error, deps, logger));
@@ -141,6 +147,7 @@ async function execute(
       jobKey: definition.jobKey?.(job.payload) ?? batchJob.name,
       fence: run.lease ? { resource: run.lease.key, token: run.lease.fence } : undefined,
       signal: run.signal,
+      stopSignal: deps.shutdown,
       clock: deps.clock,
       onProgress: progress,
     });
@@ -166,11 +173,11 @@ async function execute(
       }),
     lease: run.lease,
     logger: run.logger,
-    signal: run.signal,
+    signal: AbortSignal.any([run.signal, deps.shutdown]),
     progress,
   };
   const value = await definition.run(ctx);
-  return { interrupted: run.signal.aborted, value };
+  return { interrupted: ctx.signal.aborted, value };
 }
 
 async function takeLock(job: Job, registered: RegisteredJob, deps: RunJobDeps, logger: Logger) {

@@ -1,6 +1,9 @@
 import { claimJobs, heartbeatJobs, type Job, reapExpiredLeases } from "@groundcrew/core/jobs";
 import { type HeldLease, type RunJobDeps, type RunJobOutcome, runJob } from "./run-job.ts";
 
+/** After the shutdown timeout, how long cancelled jobs get to roll back and release. */
+const HARD_STOP_GRACE_MS = 2_000;
+
 /** Options of {@link createWorkerPool}. Durations in ms. */
 export interface WorkerPoolOptions extends Omit<RunJobDeps, "shutdown"> {
   /** Jobs run at once. Default 4. */
@@ -43,6 +46,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const pollMs = options.pollMs ?? 1_000;
   const leaseMs = options.leaseMs ?? 30_000;
   const shutdown = new AbortController();
+  const hardStop = new AbortController();
   const heldLeases = new Set<HeldLease>();
   const deps: RunJobDeps = { ...options, shutdown: shutdown.signal, heldLeases };
   const running = new Map<number, { abort: AbortController; done: Promise<void> }>();
@@ -53,7 +57,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
 
   const startJob = (job: Job) => {
     const abort = new AbortController();
-    const done = runJob(job, AbortSignal.any([abort.signal, shutdown.signal]), deps)
+    const done = runJob(job, AbortSignal.any([abort.signal, hardStop.signal]), deps)
       .then((outcome) => options.onJobDone?.(job, outcome))
       .catch((err: Error) => log.error({ jobId: job.id, err: err.message }, "job run crashed"))
       .finally(() => {
@@ -131,20 +135,33 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     async stop(timeoutMs) {
       shutdown.abort(new Error("daemon shutting down"));
       wakeUp?.();
-      for (const t of timers) clearInterval(t);
       await loop;
-      const all = Promise.all([...running.values()].map((r) => r.done));
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
-      });
-      await Promise.race([all, timeout]);
-      clearTimeout(timer);
-      // Jobs that did not stop in time: free their locks now (their fences keep a late write
+      // Heartbeats go on while running jobs finish their batch and checkpoint.
+      if (!(await settledWithin(running, timeoutMs))) {
+        hardStop.abort(new Error("shutdown timeout: cancelling the work in flight"));
+        await settledWithin(running, HARD_STOP_GRACE_MS);
+      }
+      for (const t of timers) clearInterval(t);
+      // Jobs that still did not stop: free their locks now (their fences keep a late write
       // from landing), and leave their rows to lease expiry and the reaper.
       await Promise.allSettled([...heldLeases].map((lease) => lease.release()));
       return { stillRunning: running.size };
     },
     running: () => [...running.keys()],
   };
+}
+
+async function settledWithin(
+  running: Map<number, { done: Promise<void> }>,
+  timeoutMs: number,
+): Promise<boolean> {
+  if (running.size === 0) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const all = Promise.all([...running.values()].map((r) => r.done)).then(() => true as const);
+  const settled = await Promise.race([all, timeout]);
+  clearTimeout(timer);
+  return settled;
 }

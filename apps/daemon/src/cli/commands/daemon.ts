@@ -13,6 +13,7 @@ function firstSignal(): Promise<NodeJS.Signals> {
         process.exit(ExitCode.interrupted);
       }
       seen = true;
+      process.stdout.write(`${JSON.stringify({ msg: "groundcrew daemon stopping", signal })}\n`);
       resolve(signal);
     };
     process.on("SIGTERM", onSignal);
