@@ -131,6 +131,22 @@ describe("acquire()", () => {
     await stale.lease.release();
   });
 
+  test("a former owner's extend and release are refused by Redis and leave the new owner alone", async () => {
+    const key = keyFor("former");
+    const former = await acquire(t.redis, key, { ttlMs: 30_000, index, heartbeat: false });
+    if (!former.acquired) throw new Error("expected a grant");
+    await t.redis.del(key); // its lease lapsed
+    const current = await acquire(t.redis, key, { ttlMs: 5_000, index, heartbeat: false });
+    if (!current.acquired) throw new Error("expected a grant");
+    expect(await former.lease.extend(60_000)).toBe(false);
+    expect(former.lease.signal.reason).toMatchObject({ kind: "stolen" });
+    expect(await former.lease.release()).toBe(false);
+    const info = await inspectLock(t.redis, key);
+    expect(info).toMatchObject({ owner: current.lease.token, fence: current.lease.fence });
+    expect(info?.expiresInMs).toBeLessThanOrEqual(5_000);
+    await current.lease.release();
+  });
+
   test("inspectLock and listLocks show held locks with holder metadata", async () => {
     const key = keyFor("inspect");
     const held = await acquire(t.redis, key, {
