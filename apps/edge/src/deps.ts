@@ -53,6 +53,16 @@ export type AdminApproveResult =
   | { outcome: "refused"; reason: string; message: string }
   | { outcome: "not-found"; approvalId: string };
 
+/** A two-person request waiting for its second approver. */
+export interface PendingApproval {
+  id: string;
+  action: string;
+  requestedBy: string;
+  requestId: string;
+  previewCount: number;
+  createdAt: string;
+}
+
 /** One row of the admin audit log. */
 export interface AuditEntry {
   id: string;
@@ -76,6 +86,8 @@ export interface AdminService {
     caller: AdminCaller,
   ): Promise<AdminRequestResult>;
   approve(approvalId: string, caller: AdminCaller): Promise<AdminApproveResult>;
+  /** Two-person requests still waiting for an approver, oldest first. */
+  pendingApprovals(): Promise<PendingApproval[]>;
   /** Records an attempt the service never saw (e.g. refused by the rate limit). */
   auditRefusal(action: string, reason: string, caller: AdminCaller): Promise<void>;
   audit(options: { limit: number; actor?: string }): Promise<AuditEntry[]>;

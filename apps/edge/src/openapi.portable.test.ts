@@ -34,6 +34,7 @@ describe("GET /openapi.json and /docs (portable)", () => {
         "POST /admin/actions/{name}/preview",
         "POST /admin/actions/{name}",
         "POST /admin/approvals/{id}",
+        "GET /admin/approvals",
         "GET /admin/audit",
         "GET /dead-letters",
         "GET /dead-letters/groups",

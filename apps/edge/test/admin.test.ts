@@ -119,6 +119,11 @@ describe("admin actions API", () => {
     );
     expect(requested.status).toBe(202);
     const { approvalId } = (await requested.json()) as { approvalId: string };
+    const listed = await h.app.request("/admin/approvals", { headers: h.auth(BOB) });
+    const { approvals } = (await listed.json()) as {
+      approvals: { id: string; requestedBy: string }[];
+    };
+    expect(approvals).toMatchObject([{ id: approvalId, requestedBy: "alice" }]);
     const self = await post(`/admin/approvals/${approvalId}`, ALICE, {});
     expect(self.status).toBe(403);
     expect(((await self.json()) as { error: { code: string } }).error.code).toBe("self-approval");

@@ -84,10 +84,17 @@ function outcomePage(c: Context<AppEnv>, result: AdminRequestResult | AdminAppro
  * ```
  */
 export function registerConsoleActions(ui: Hono<AppEnv>, deps: EdgeDeps): void {
-  ui.get("/actions", (c) => {
-    const approve = html`<h2>Approve a two-person request</h2>
-<form method="post" action="/console/approvals">${csrfField(c.get("csrf"))}
-<input type="text" name="approvalId" required pattern="[0-9]+" placeholder="approval id"> <button>Approve</button></form>`;
+  ui.get("/actions", async (c) => {
+    const pending = await service(deps).pendingApprovals();
+    const approve = html`<h2>Waiting for a second admin</h2>${
+      pending.length === 0
+        ? html`<p>No pending requests.</p>`
+        : pending.map(
+            (p) => html`<form method="post" action="/console/approvals">${csrfField(c.get("csrf"))}
+<input type="hidden" name="approvalId" value="${p.id}">#${p.id} ${p.action} (${p.previewCount}) by ${p.requestedBy}
+at ${p.createdAt} <button>Approve</button></form>`,
+          )
+    }`;
     return c.html(
       page(
         "Admin actions",

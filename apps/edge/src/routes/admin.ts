@@ -30,6 +30,16 @@ const AcceptedSchema = z
     approvalId: z.string().optional(),
   })
   .openapi("AdminAccepted");
+const PendingSchema = z
+  .object({
+    id: z.string(),
+    action: z.string(),
+    requestedBy: z.string(),
+    requestId: z.string(),
+    previewCount: z.number().int(),
+    createdAt: z.string(),
+  })
+  .openapi("PendingApproval");
 const params = z.object({ name: Name });
 const paramsBody = z.object({ params: z.record(z.string(), z.unknown()).default({}) });
 
@@ -92,6 +102,17 @@ const routes = {
       404: errorDoc("no such pending approval"),
       409: errorDoc("refused"),
       429: errorDoc("rate limited"),
+      ...authErrors,
+    },
+  }),
+  approvals: createRoute({
+    method: "get",
+    path: "/admin/approvals",
+    tags: ["admin"],
+    security: bearer,
+    summary: "Two-person requests waiting for a second admin",
+    responses: {
+      200: jsonResponse("pending approvals", z.object({ approvals: z.array(PendingSchema) })),
       ...authErrors,
     },
   }),
@@ -195,6 +216,9 @@ export function registerAdminRoutes(app: OpenAPIHono<AppEnv>, deps: EdgeDeps): v
   app.openapi(routes.approve, async (c) => {
     const result = await service(deps).approve(c.req.valid("param").id, caller(c));
     return adminOutcome(c, result) as never;
+  });
+  app.openapi(routes.approvals, async (c) => {
+    return c.json({ approvals: await service(deps).pendingApprovals() }, 200);
   });
   app.openapi(routes.audit, async (c) => {
     const { limit, actor } = c.req.valid("query");

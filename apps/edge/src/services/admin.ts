@@ -10,6 +10,7 @@ import {
   previewAdminAction,
   requestAdminAction,
 } from "@groundcrew/core/admin";
+import { sql } from "drizzle-orm";
 import type { AdminApproveResult, AdminCaller, AdminRequestResult, AdminService } from "../deps.ts";
 
 /** What {@link createAdminService} needs. */
@@ -91,6 +92,20 @@ export function createAdminService(options: AdminServiceOptions): AdminService {
       return mapped.outcome === "invalid-params" || mapped.outcome === "unknown-action"
         ? { outcome: "refused", reason: "invalid-params", message: "stored params no longer valid" }
         : mapped;
+    },
+    async pendingApprovals() {
+      // admin_approvals_pending_idx (partial, status = 'pending') keeps this cheap.
+      const rows = await db.execute<Record<string, unknown>>(sql`
+        select id::text as id, action, requested_by, request_id, preview_count, created_at
+        from groundcrew.admin_approvals where status = 'pending' order by id limit 100`);
+      return rows.map((r) => ({
+        id: String(r.id),
+        action: String(r.action),
+        requestedBy: String(r.requested_by),
+        requestId: String(r.request_id),
+        previewCount: Number(r.preview_count),
+        createdAt: new Date(String(r.created_at)).toISOString(),
+      }));
     },
     auditRefusal,
     async audit({ limit, actor }) {
