@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { type Clock, systemClock } from "../clock.ts";
 import type { Db } from "../db/create-database.ts";
 import { InvalidArgumentError } from "../errors.ts";
@@ -55,6 +55,24 @@ export async function redriveDeadLetters(
   db: Pick<Db, "execute">,
   options: RedriveOptions,
 ): Promise<RedriveResult> {
+  const plan = planOf(options);
+  const [count] = await db.execute<{ n: number }>(
+    sql`select count(*)::int as n from groundcrew.dead_letters where ${plan.eligible}`,
+  );
+  const matched = Number(count?.n ?? 0);
+  const redriven = plan.dryRun ? await preview(db, plan) : await redrive(db, plan, options);
+  return { dryRun: plan.dryRun, matched, redriven, remaining: matched - redriven.length };
+}
+
+interface Plan {
+  eligible: SQL;
+  dryRun: boolean;
+  limit: number;
+  now: number;
+  spacingMs: number;
+}
+
+function planOf(options: RedriveOptions): Plan {
   const { actor, dryRun = false, limit = 100 } = options;
   if (typeof actor !== "string" || actor === "") {
     throw new InvalidArgumentError("actor", "a non-empty string", actor);
@@ -65,31 +83,40 @@ export async function redriveDeadLetters(
   if (options.perSecond !== undefined && !(options.perSecond > 0)) {
     throw new InvalidArgumentError("perSecond", "a number > 0", options.perSecond);
   }
-  const now = (options.clock ?? systemClock).now();
-  const spacingMs = options.perSecond ? 1000 / options.perSecond : 0;
-  const eligible = sql`${selectorCondition(options)} and status in ('open', 'acknowledged')`;
-  const [count] = await db.execute<{ n: number }>(
-    sql`select count(*)::int as n from groundcrew.dead_letters where ${eligible}`,
-  );
-  const matched = Number(count?.n ?? 0);
-  if (dryRun) {
-    const rows = await db.execute(sql`
-      select d.id, exists (select 1 from groundcrew.jobs j where j.id = d.job_id) as has_job
-      from (select id, job_id from groundcrew.dead_letters where ${eligible}) d
-      order by d.id limit ${limit}`);
-    const redriven = rows.map((r, i) => ({
-      deadLetterId: Number(r.id),
-      jobId: 0,
-      runAt: new Date(now + Math.round(i * spacingMs)),
-      payloadSource: r.has_job ? ("job" as const) : ("dead-letter" as const),
-    }));
-    return { dryRun, matched, redriven, remaining: matched - redriven.length };
-  }
-  const nowIso = new Date(now).toISOString();
+  return {
+    eligible: sql`${selectorCondition(options)} and status in ('open', 'acknowledged')`,
+    dryRun,
+    limit,
+    now: (options.clock ?? systemClock).now(),
+    spacingMs: options.perSecond ? 1000 / options.perSecond : 0,
+  };
+}
+
+const source = (hasJob: unknown) => (hasJob ? ("job" as const) : ("dead-letter" as const));
+
+async function preview(db: Pick<Db, "execute">, plan: Plan): Promise<RedrivenJob[]> {
+  const rows = await db.execute(sql`
+    select d.id, exists (select 1 from groundcrew.jobs j where j.id = d.job_id) as has_job
+    from (select id, job_id from groundcrew.dead_letters where ${plan.eligible}) d
+    order by d.id limit ${plan.limit}`);
+  return rows.map((r, i) => ({
+    deadLetterId: Number(r.id),
+    jobId: 0,
+    runAt: new Date(plan.now + Math.round(i * plan.spacingMs)),
+    payloadSource: source(r.has_job),
+  }));
+}
+
+async function redrive(
+  db: Pick<Db, "execute">,
+  plan: Plan,
+  options: RedriveOptions,
+): Promise<RedrivenJob[]> {
+  const nowIso = new Date(plan.now).toISOString();
   const rows = await db.execute(sql`
     with locked as (
-      select id from groundcrew.dead_letters where ${eligible}
-      order by id limit ${limit} for update skip locked
+      select id from groundcrew.dead_letters where ${plan.eligible}
+      order by id limit ${plan.limit} for update skip locked
     ), picked as (
       select d.*, j.payload as job_payload, (row_number() over (order by d.id) - 1) as n
       from locked l join groundcrew.dead_letters d on d.id = l.id
@@ -98,25 +125,24 @@ export async function redriveDeadLetters(
       insert into groundcrew.jobs (name, payload, class, priority, run_at, max_attempts, actor,
         redriven_from, created_at, updated_at)
       select job_name, coalesce(job_payload, payload), job_class, priority,
-        ${nowIso}::timestamptz + (n * ${spacingMs}::float8) * interval '1 millisecond',
-        max_attempts, ${actor}, id, ${nowIso}::timestamptz, ${nowIso}::timestamptz
+        ${nowIso}::timestamptz + (n * ${plan.spacingMs}::float8) * interval '1 millisecond',
+        max_attempts, ${options.actor}, id, ${nowIso}::timestamptz, ${nowIso}::timestamptz
       from picked
       returning id, redriven_from, run_at
     )
     update groundcrew.dead_letters d
     set status = 'retried', redriven_job_id = ins.id, status_changed_at = ${nowIso}::timestamptz,
-      status_changed_by = ${actor}, status_note = ${options.note ?? null},
+      status_changed_by = ${options.actor}, status_note = ${options.note ?? null},
       updated_at = ${nowIso}::timestamptz
     from ins, picked
     where d.id = ins.redriven_from and picked.id = d.id
     returning d.id, ins.id as job_id, ins.run_at, (picked.job_payload is not null) as has_job`);
-  const redriven = rows
+  return rows
     .map((r) => ({
       deadLetterId: Number(r.id),
       jobId: Number(r.job_id),
       runAt: new Date(r.run_at as string),
-      payloadSource: r.has_job ? ("job" as const) : ("dead-letter" as const),
+      payloadSource: source(r.has_job),
     }))
     .sort((a, b) => a.deadLetterId - b.deadLetterId);
-  return { dryRun, matched, redriven, remaining: matched - redriven.length };
 }

@@ -47,14 +47,8 @@ export async function enqueueJobs(
   if (specs.length === 0) return [];
   const now = (options.clock ?? systemClock).now();
   const rows = specs.map((spec, i) => toRow(spec, i, now));
-  const firstOfKey = new Map<string, number>();
-  const unique = rows.filter((row) => {
-    if (row.dedupe_key === null) return true;
-    const key = JSON.stringify([row.name, row.dedupe_key]);
-    if (firstOfKey.has(key)) return false;
-    firstOfKey.set(key, row.ord);
-    return true;
-  });
+  const firstOf = firstWithKey(rows);
+  const unique = rows.filter((row) => firstOf[row.ord] === row.ord);
   const inserted = await db.execute<{ id: string; ord: number | null; created: boolean }>(sql`
     with input as (
       select nextval(pg_get_serial_sequence('groundcrew.jobs', 'id')) as id, r.*
@@ -77,11 +71,25 @@ export async function enqueueJobs(
     left join input i2 on i1.id is null and i2.name = ins.name and i2.dedupe_key = ins.dedupe_key`);
   const byOrd = new Map(inserted.map((r) => [Number(r.ord), r]));
   return rows.map((row) => {
-    const key = JSON.stringify([row.name, row.dedupe_key]);
-    const first = row.dedupe_key === null ? row.ord : (firstOfKey.get(key) ?? row.ord);
+    const first = firstOf[row.ord] ?? row.ord;
     const hit = byOrd.get(first);
     if (!hit) throw new Error(`enqueueJobs: expected a result for spec ${row.ord}, found none`);
     return { id: Number(hit.id), created: hit.created && first === row.ord };
+  });
+}
+
+type Row = ReturnType<typeof toRow>;
+
+// For each spec, the first spec of the call with the same name and dedupe key (itself when it
+// has no key): specs repeating a key within one call collapse into it.
+function firstWithKey(rows: readonly Row[]): number[] {
+  const seen = new Map<string, number>();
+  return rows.map((row) => {
+    if (row.dedupe_key === null) return row.ord;
+    const key = JSON.stringify([row.name, row.dedupe_key]);
+    const first = seen.get(key) ?? row.ord;
+    seen.set(key, first);
+    return first;
   });
 }
 
