@@ -49,6 +49,31 @@ describe("edge app without services (portable)", () => {
     expect(body).not.toContain("alice-token");
   });
 
+  test("bad input is a 4xx JSON error naming the problem, never a 500", async () => {
+    const app = createApp(fakeDeps());
+    const headers = { Authorization: "Bearer alice-token-0123456789" };
+    const json = { ...headers, "Content-Type": "application/json" };
+    const cases: [string, RequestInit, number][] = [
+      ["/dead-letters/redrive", { method: "POST", headers: json, body: "{oops" }, 400],
+      ["/dead-letters/redrive", { method: "POST", headers: json, body: '{"ids":"x"}' }, 400],
+      ["/dead-letters/1/discard", { method: "POST", headers: json, body: '{"note":""}' }, 400],
+      ["/dead-letters?limit=100000", { headers }, 400],
+      ["/admin/actions/x/preview", { method: "POST", headers: json, body: '{"params":[]}' }, 400],
+      [
+        "/dead-letters/redrive",
+        { method: "POST", headers: { ...headers, "Content-Type": "text/plain" }, body: "{}" },
+        415,
+      ],
+    ];
+    for (const [path, init, status] of cases) {
+      const res = await app.request(path, init);
+      expect(res.status).toBe(status);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toMatch(/^[a-z_]+$/);
+      expect(body.error.message).not.toContain("    at ");
+    }
+  });
+
   test("timingSafeEqual() tells equal from different secrets of any length", async () => {
     expect(await timingSafeEqual("secret-a", "secret-a")).toBe(true);
     expect(await timingSafeEqual("secret-a", "secret-b")).toBe(false);

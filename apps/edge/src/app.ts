@@ -66,7 +66,8 @@ export function createApp(deps: EdgeDeps): OpenAPIHono<AppEnv> {
     if (err instanceof HttpProblem)
       return errorResponse(c, err.status, err.code, err.message, err.details);
     if (err instanceof HTTPException && err.status < 500) {
-      return errorResponse(c, err.status, "bad_request", err.message || "bad request");
+      const code = err.status === 415 ? "unsupported_media_type" : "bad_request";
+      return errorResponse(c, err.status, code, err.message || "bad request");
     }
     deps.logger.error("unhandled error", {
       requestId: c.get("requestId"),
