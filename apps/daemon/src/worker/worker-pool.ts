@@ -51,6 +51,12 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const deps: RunJobDeps = { ...options, shutdown: shutdown.signal, heldLeases };
   const running = new Map<number, { abort: AbortController; done: Promise<void> }>();
   let wakeUp: (() => void) | undefined;
+  // A wake() that arrives while a claim is in flight must not be lost.
+  let wakeRequested = false;
+  const wake = () => {
+    wakeRequested = true;
+    wakeUp?.();
+  };
   let loop: Promise<void> | undefined;
   const timers: NodeJS.Timeout[] = [];
   const log = options.logger;
@@ -62,13 +68,14 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       .catch((err: Error) => log.error({ jobId: job.id, err: err.message }, "job run crashed"))
       .finally(() => {
         running.delete(job.id);
-        wakeUp?.();
+        wake();
       });
     running.set(job.id, { abort, done });
   };
 
   const dispatch = async () => {
     while (!shutdown.signal.aborted) {
+      wakeRequested = false;
       const free = concurrency - running.size;
       let claimed = 0;
       if (free > 0) {
@@ -85,7 +92,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
           log.error({ err: (err as Error).message }, "claim failed");
         }
       }
-      if (claimed > 0 && claimed === free) continue;
+      if ((claimed > 0 && claimed === free) || wakeRequested) continue;
       await new Promise<void>((resolve) => {
         wakeUp = resolve;
         options.clock.sleep(pollMs, shutdown.signal).then(resolve, resolve);
@@ -131,7 +138,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       for (const t of timers) t.unref();
       void reap();
     },
-    wake: () => wakeUp?.(),
+    wake,
     async stop(timeoutMs) {
       shutdown.abort(new Error("daemon shutting down"));
       wakeUp?.();
