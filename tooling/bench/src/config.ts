@@ -1,0 +1,117 @@
+// The only file of the bench that reads the environment and the command line.
+
+/** The benchmarks, in the order they run. */
+export const BENCHMARKS = [
+  "drain",
+  "mutex",
+  "iteration",
+  "counters",
+  "sweep",
+  "ingress",
+  "health",
+] as const;
+
+/** One benchmark's name. */
+export type BenchmarkName = (typeof BENCHMARKS)[number];
+
+/** Sizes and switches of one `npm run bench`, from flags or env (flags win). */
+export interface BenchConfig {
+  /** Multiplies every default size (`--scale` / `BENCH_SCALE`, default 1). */
+  scale: number;
+  /** Runs per figure; each figure is the median (`--runs` / `BENCH_RUNS`, default 3). */
+  runs: number;
+  /** Which benchmarks run (`--only drain,mutex` / `BENCH_ONLY`, default all). */
+  only: readonly BenchmarkName[];
+  /** Also measure peak RSS at 3,000,000 rows (`--rss-3m` / `BENCH_RSS_3M=1`). */
+  rss3m: boolean;
+  /** Where RESULTS.md goes; "" = not written (`--results` / `BENCH_RESULTS`). */
+  resultsPath: string;
+  sizes: {
+    drainJobs: number;
+    drainConcurrency: number;
+    mutexPairs: number;
+    mutexConcurrency: number;
+    iterationRows: number;
+    /** Time cap of one OFFSET-paging pass (it is quadratic). */
+    offsetCapMs: number;
+    counterParents: number;
+    counterChildren: number;
+    /** Time cap of one per-parent-loop pass (its rate is constant, so a capped pass is fair). */
+    perParentCapMs: number;
+    sweepRows: number;
+    httpDurationMs: number;
+    httpConnections: number;
+  };
+}
+
+const DEFAULT_RESULTS = new URL("../RESULTS.md", import.meta.url).pathname;
+
+/**
+ * Reads the bench configuration from `argv` (`--scale 0.1`, `--only=drain`) and `env`.
+ *
+ * @example
+ * ```ts
+ * const config = readConfig(process.argv.slice(2), process.env); // BENCH_SCALE=0.1 → a quick run
+ * ```
+ */
+export function readConfig(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+): BenchConfig {
+  const flags = parseFlags(argv);
+  const pick = (flag: string, name: string) => flags.get(flag) ?? env[name];
+  const scale = positive("scale", pick("scale", "BENCH_SCALE") ?? "1");
+  const runs = Math.round(positive("runs", pick("runs", "BENCH_RUNS") ?? "3"));
+  const only = (pick("only", "BENCH_ONLY") ?? BENCHMARKS.join(","))
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const name of only) {
+    if (!(BENCHMARKS as readonly string[]).includes(name)) {
+      throw new Error(`--only: expected some of ${BENCHMARKS.join(", ")}, found "${name}"`);
+    }
+  }
+  const sized = (n: number, min: number) => Math.max(min, Math.round(n * scale));
+  return {
+    scale,
+    runs,
+    only: BENCHMARKS.filter((b) => only.includes(b)),
+    rss3m: ["1", "true"].includes(pick("rss-3m", "BENCH_RSS_3M") ?? ""),
+    resultsPath: pick("results", "BENCH_RESULTS") ?? DEFAULT_RESULTS,
+    sizes: {
+      drainJobs: sized(20_000, 200),
+      drainConcurrency: 10,
+      mutexPairs: sized(2_000, 100),
+      mutexConcurrency: 10,
+      iterationRows: sized(1_000_000, 10_000),
+      offsetCapMs: sized(15_000, 2_000),
+      counterParents: sized(100_000, 1_000),
+      counterChildren: sized(1_000_000, 10_000),
+      perParentCapMs: sized(10_000, 2_000),
+      sweepRows: sized(1_000_000, 10_000),
+      httpDurationMs: sized(5_000, 1_000),
+      httpConnections: 100,
+    },
+  };
+}
+
+function parseFlags(argv: readonly string[]): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    if (!arg.startsWith("--")) throw new Error(`expected a --flag, found "${arg}"`);
+    const [name = "", inline] = arg.slice(2).split("=", 2);
+    if (inline !== undefined) flags.set(name, inline);
+    else if (name === "rss-3m") flags.set(name, "1");
+    else flags.set(name, argv[++i] ?? "");
+  }
+  return flags;
+}
+
+function positive(name: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new Error(`--${name}: expected a number > 0, found "${text}"`);
+  }
+  return value;
+}

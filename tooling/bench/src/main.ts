@@ -1,0 +1,42 @@
+// `npm run bench`: runs the selected benchmarks, prints one table, writes RESULTS.md.
+import { type BenchmarkName, readConfig } from "./config.ts";
+import { benchDrain } from "./drain/index.ts";
+import { describeMachine } from "./machine.ts";
+import { writeResults } from "./results.ts";
+import { type ResultRow, renderText } from "./table.ts";
+
+type Bench = (
+  config: ReturnType<typeof readConfig>,
+  log: (line: string) => void,
+) => Promise<ResultRow[]>;
+
+const BENCHES: Partial<Record<BenchmarkName, Bench>> = {
+  drain: benchDrain,
+};
+
+const config = readConfig(process.argv.slice(2), process.env);
+const log = (line: string) => console.error(`[bench] ${line}`);
+const machine = await describeMachine();
+const started = performance.now();
+const rows: ResultRow[] = [];
+const timings: { name: string; seconds: number }[] = [];
+for (const name of config.only) {
+  const bench = BENCHES[name];
+  if (!bench) {
+    log(`${name}: not implemented yet, skipped`);
+    continue;
+  }
+  const benchStarted = performance.now();
+  log(`${name}: starting (scale ${config.scale}, ${config.runs} runs)`);
+  rows.push(...(await bench(config, log)));
+  timings.push({ name, seconds: (performance.now() - benchStarted) / 1000 });
+  log(`${name}: done in ${timings.at(-1)?.seconds.toFixed(1)} s`);
+}
+const totalSeconds = (performance.now() - started) / 1000;
+console.log(renderText(rows));
+console.log(`\ntotal ${totalSeconds.toFixed(0)} s`);
+if (config.resultsPath) {
+  writeResults(config.resultsPath, { config, machine, rows, timings, totalSeconds });
+  log(`wrote ${config.resultsPath}`);
+}
+process.exit(0);
