@@ -2,6 +2,7 @@
 import { type BenchmarkName, readConfig } from "./config.ts";
 import { benchDrain } from "./drain/index.ts";
 import { describeMachine } from "./machine.ts";
+import { benchMutex } from "./mutex.ts";
 import { writeResults } from "./results.ts";
 import { type ResultRow, renderText } from "./table.ts";
 
@@ -12,6 +13,7 @@ type Bench = (
 
 const BENCHES: Partial<Record<BenchmarkName, Bench>> = {
   drain: benchDrain,
+  mutex: benchMutex,
 };
 
 const config = readConfig(process.argv.slice(2), process.env);
