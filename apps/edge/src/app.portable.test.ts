@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { createApp } from "./app.ts";
 import { timingSafeEqual } from "./http/constant-time.ts";
 import { fakeDeps, fixedHealth } from "./testing/fakes.ts";
@@ -72,6 +72,25 @@ describe("edge app without services (portable)", () => {
       expect(body.error.code).toMatch(/^[a-z_]+$/);
       expect(body.error.message).not.toContain("    at ");
     }
+  });
+
+  test("each request is logged once with request id, status and actor, never the token", async () => {
+    const info = vi.fn();
+    const logger = { info, warn: vi.fn(), error: vi.fn() };
+    const app = createApp(fakeDeps({ logger }));
+    await app.request("/admin/actions", {
+      headers: { Authorization: "Bearer alice-token-0123456789", "X-Request-Id": "log-1" },
+    });
+    expect(info).toHaveBeenCalledTimes(1);
+    const [message, fields] = info.mock.calls[0] ?? [];
+    expect(message).toBe("request");
+    expect(fields).toMatchObject({
+      requestId: "log-1",
+      status: 503,
+      actor: "alice",
+      path: "/admin/actions",
+    });
+    expect(JSON.stringify(info.mock.calls)).not.toContain("alice-token");
   });
 
   test("timingSafeEqual() tells equal from different secrets of any length", async () => {

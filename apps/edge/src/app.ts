@@ -43,6 +43,19 @@ export function createApp(deps: EdgeDeps): OpenAPIHono<AppEnv> {
   const maxBytes = deps.maxBodyBytes ?? 65_536;
   app.use(requestId({ limitLength: 128 }));
   app.use(secureHeaders());
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    if (c.req.path.startsWith("/health")) return; // load balancers poll these constantly
+    deps.logger.info("request", {
+      requestId: c.get("requestId"),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      durationMs: Math.round(performance.now() - started),
+      actor: c.get("actor"),
+    });
+  });
   app.use(
     bodyLimit({
       maxSize: maxBytes,

@@ -2,7 +2,7 @@
 // Redis through @upstash/redis, QStash through @upstash/qstash. Each service is optional; the
 // routes that need a missing one answer 503 naming the variable to set.
 import { type Clock, createDatabase, type Db, systemClock } from "@groundcrew/core";
-import { type AdminAction, type AdminDispatch, enqueueAdminJob } from "@groundcrew/core/admin";
+import { type AdminDispatch, type AnyAdminAction, enqueueAdminJob } from "@groundcrew/core/admin";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Client as QStashClient } from "@upstash/qstash";
 import { Redis } from "@upstash/redis";
@@ -31,7 +31,7 @@ export interface EdgeOptions {
   /** Use this database instead of opening `config.databaseUrl` (not closed by `close()`). */
   db?: Db;
   /** The admin actions this deployment offers. Default none. */
-  actions?: readonly AdminAction<never>[];
+  actions?: readonly AnyAdminAction[];
 }
 
 /** QStash to the daemon when both are configured, else a row in the job table. */

@@ -1,8 +1,8 @@
 import type { Clock, Db } from "@groundcrew/core";
 import {
-  type AdminAction,
   type AdminActionResult,
   type AdminDispatch,
+  type AnyAdminAction,
   adminActionInfo,
   adminAudit,
   approveAdminAction,
@@ -17,7 +17,7 @@ import type { AdminApproveResult, AdminCaller, AdminRequestResult, AdminService 
 export interface AdminServiceOptions {
   db: Db;
   /** The actions this deployment offers. */
-  actions: readonly AdminAction<never>[];
+  actions: readonly AnyAdminAction[];
   /** Where accepted work goes: QStash to the daemon, or the job table (core's default). */
   dispatch?: AdminDispatch;
   clock: Clock;
@@ -42,8 +42,7 @@ function toRequestResult(r: AdminActionResult): AdminRequestResult {
  */
 export function createAdminService(options: AdminServiceOptions): AdminService {
   const { db, actions, dispatch, clock } = options;
-  const find = (name: string) =>
-    actions.find((a) => a.name === name) as AdminAction<unknown> | undefined;
+  const find = (name: string) => actions.find((a) => a.name === name);
   const auditRefusal = async (action: string, reason: string, caller: AdminCaller) => {
     await db.insert(adminAudit).values({
       action: action.slice(0, 200),
@@ -56,7 +55,7 @@ export function createAdminService(options: AdminServiceOptions): AdminService {
     });
   };
   return {
-    list: () => actions.map((a) => adminActionInfo(a as AdminAction<unknown>)),
+    list: () => actions.map((a) => adminActionInfo(a)),
     async preview(name, params) {
       const action = find(name);
       if (!action) return { outcome: "unknown-action", name };

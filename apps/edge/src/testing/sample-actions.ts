@@ -1,6 +1,6 @@
 // Admin actions over a `public.widgets` table, for route tests and the console tests.
 import type { Db } from "@groundcrew/core";
-import { type AdminAction, defineAdminAction } from "@groundcrew/core/admin";
+import { type AnyAdminAction, defineAdminAction } from "@groundcrew/core/admin";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 
@@ -50,4 +50,4 @@ export const dropWidgets = defineAdminAction({
 });
 
 /** Both sample actions. */
-export const sampleActions = [purgeWidgets, dropWidgets] as unknown as AdminAction<never>[];
+export const sampleActions: AnyAdminAction[] = [purgeWidgets, dropWidgets];
