@@ -1,21 +1,25 @@
 import { hostname } from "node:os";
 import { type Clock, systemClock } from "@groundcrew/core/clock";
-import { createDatabase, type Database } from "@groundcrew/core/db";
-import { groupDeadLetters } from "@groundcrew/core/dead-letters";
-import { enqueueJob, jobQueueStats } from "@groundcrew/core/jobs";
-import { type ServerType, serve } from "@hono/node-server";
-import { Client, Receiver } from "@upstash/qstash";
+import type { Database } from "@groundcrew/core/db";
+import { enqueueJob } from "@groundcrew/core/jobs";
+import { Receiver } from "@upstash/qstash";
 import type { Redis } from "@upstash/redis";
 import type { Logger } from "pino";
 import type { GroundcrewConfig } from "./config/define-config.ts";
-import { ConfigError } from "./config/load-config.ts";
+import {
+  checkSchedules,
+  databaseMetricSources,
+  listen,
+  openDatabase,
+  redisFromEnv,
+  syncOnStart,
+} from "./daemon-startup.ts";
 import { type Env, requireEnv } from "./env.ts";
 import { createIngressApp } from "./ingress/app.ts";
 import { createBackpressure } from "./ingress/backpressure-adapter.ts";
 import { createHealth } from "./observability/health.ts";
 import { createLogger } from "./observability/logger.ts";
 import { createMetrics, type DaemonMetrics } from "./observability/metrics.ts";
-import { syncSchedules } from "./schedules/sync-schedules.ts";
 import { runBatchAdapter } from "./worker/batch-adapter.ts";
 import { createJobRegistry, type JobRegistry } from "./worker/job-registry.ts";
 import { createLockAcquirer, DEFAULT_LOCK_PREFIX } from "./worker/lock-adapter.ts";
@@ -76,39 +80,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     nextSigningKey: requireEnv(env, "QSTASH_NEXT_SIGNING_KEY", "the daemon's QStash ingress"),
   });
   const concurrency = env.GROUNDCREW_CONCURRENCY ?? config.worker?.concurrency ?? 4;
-  const database =
-    options.database ??
-    createDatabase({
-      url: requireEnv(env, "DATABASE_URL", "the daemon"),
-      max: concurrency + 4,
-      applicationName: config.database?.applicationName ?? "groundcrew-daemon",
-      statementTimeoutMs: config.database?.statementTimeoutMs,
-    });
+  const database = options.database ?? openDatabase(env, config, concurrency);
   const { db } = database;
   const registry = createJobRegistry(config);
-  for (const [id, schedule] of Object.entries(config.schedules ?? {})) {
-    if (!registry.get(schedule.job)) {
-      throw new ConfigError(
-        `schedules.${id}.job: expected a configured or built-in job, found ${JSON.stringify(schedule.job)}`,
-      );
-    }
-  }
-  const metrics = createMetrics({
-    jobStates: async () => {
-      const stats = await jobQueueStats(db, { clock });
-      return Object.entries(stats).flatMap(([jobClass, s]) => [
-        { state: "pending", jobClass, count: s.pending },
-        { state: "ready", jobClass, count: s.ready },
-        { state: "running", jobClass, count: s.running },
-      ]);
-    },
-    deadLetters: async () =>
-      (await groupDeadLetters(db, { status: "open", limit: 100 })).map((g) => ({
-        fingerprint: g.fingerprint,
-        jobName: g.jobName,
-        count: g.count,
-      })),
-  });
+  checkSchedules(config, registry);
+  const metrics = createMetrics(databaseMetricSources(db, clock));
   const redis = options.redis ?? (await redisFromEnv(env));
   const acquireLock: AcquireLock | undefined = redis
     ? createLockAcquirer(redis, {
@@ -171,45 +147,4 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       return result;
     },
   };
-}
-
-async function syncOnStart(env: Env, config: GroundcrewConfig, publicUrl: string, logger: Logger) {
-  if (!env.QSTASH_URL || !env.QSTASH_TOKEN) {
-    logger.warn("QSTASH_URL/QSTASH_TOKEN not set: schedules not synced");
-    return;
-  }
-  try {
-    const client = new Client({ baseUrl: env.QSTASH_URL, token: env.QSTASH_TOKEN });
-    const results = await syncSchedules(client, config.schedules ?? {}, {
-      publicUrl,
-      pathPrefix: config.qstash?.pathPrefix,
-    });
-    for (const r of results)
-      logger.info({ schedule: r.id, action: r.action, cron: r.cron }, "schedule synced");
-  } catch (err) {
-    // QStash being down must not stop the workers; `groundcrew schedules sync` can retry.
-    logger.error({ err: (err as Error).message }, "schedule sync failed");
-  }
-}
-
-async function redisFromEnv(env: Env): Promise<Redis | undefined> {
-  if (!env.UPSTASH_REDIS_REST_URL) return undefined;
-  const { Redis } = await import("@upstash/redis");
-  return new Redis({
-    url: env.UPSTASH_REDIS_REST_URL,
-    token: requireEnv(env, "UPSTASH_REDIS_REST_TOKEN", "Redis locks"),
-  });
-}
-
-function listen(
-  fetch: (request: Request) => Response | Promise<Response>,
-  hostname: string,
-  port: number,
-): Promise<{ server: ServerType; url: string }> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch, hostname, port }, (info) => {
-      resolve({ server, url: `http://${hostname}:${info.port}` });
-    });
-    server.once("error", reject);
-  });
 }

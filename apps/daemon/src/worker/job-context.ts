@@ -40,8 +40,9 @@ export interface JobContext<Payload = unknown> {
   /** The pool. Prefer `withConnection` for work that should survive a dropped connection. */
   readonly db: Db;
   /**
-   * Runs `fn` with the database, re-running it (whole) after a transient connection error or a
-   * transaction conflict; `fn` must be a transaction or idempotent.
+   * Runs `fn` on a reserved, verified connection (core's `withConnection`), re-running it whole
+   * after a transient connection error or a transaction conflict (counted in
+   * `groundcrew_connection_retries_total`); `fn` must be a transaction or idempotent.
    */
   withConnection<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   /** The mutex lease when the job declares `lock`, else undefined. */

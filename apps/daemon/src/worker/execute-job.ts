@@ -1,0 +1,68 @@
+import { withConnection } from "@groundcrew/core/connections";
+import type { Job } from "@groundcrew/core/jobs";
+import type { Logger } from "pino";
+import type { JobContext, JobProgress } from "./job-context.ts";
+import { batchJobOf, type RegisteredJob } from "./job-registry.ts";
+import type { HeldLease, RunJobDeps } from "./run-job-types.ts";
+
+/**
+ * Runs a job's handler: a plain job's `run(ctx)`, or a batch job through the checkpointed batch
+ * runner (fenced by the lease). `interrupted` means it stopped early on a signal.
+ *
+ * @example
+ * ```ts
+ * const { interrupted, value } = await executeJob(job, registered, { signal, lease, logger }, deps);
+ * ```
+ */
+export async function executeJob(
+  job: Job,
+  registered: RegisteredJob,
+  run: { signal: AbortSignal; lease: HeldLease | undefined; logger: Logger },
+  deps: RunJobDeps,
+): Promise<{ interrupted: boolean; value: unknown }> {
+  const progress = (p: JobProgress) => {
+    run.logger.debug({ progress: p }, "job progress");
+    deps.onProgress?.(job, p);
+  };
+  const definition = registered.definition;
+  if (definition.kind === "batch") {
+    if (!deps.runBatch) throw new Error("batch jobs need the core batch runner");
+    const batchJob = batchJobOf(definition, job.payload);
+    const result = await deps.runBatch(deps.db, batchJob, {
+      jobKey: definition.jobKey?.(job.payload) ?? batchJob.name,
+      fence: run.lease ? { resource: run.lease.key, token: run.lease.fence } : undefined,
+      signal: run.signal,
+      stopSignal: deps.shutdown,
+      clock: deps.clock,
+      onProgress: progress,
+    });
+    return { interrupted: result.interrupted, value: result.output };
+  }
+  const ctx: JobContext<unknown> = {
+    job: {
+      id: job.id,
+      name: job.name,
+      class: job.class,
+      attempt: job.attempts,
+      maxAttempts: job.maxAttempts,
+      actor: job.actor,
+      requestId: job.requestId,
+    },
+    payload: job.payload,
+    db: deps.db,
+    withConnection: (fn) =>
+      withConnection(deps.db, ({ db }) => fn(db), {
+        signal: ctx.signal,
+        clock: deps.clock,
+        retry: {
+          onRetry: (e) => deps.metrics.connectionRetries.inc({ code: e.classification.code }),
+        },
+      }),
+    lease: run.lease,
+    logger: run.logger,
+    signal: AbortSignal.any([run.signal, deps.shutdown]),
+    progress,
+  };
+  const value = await definition.run(ctx);
+  return { interrupted: ctx.signal.aborted, value };
+}
