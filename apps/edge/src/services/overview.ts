@@ -16,6 +16,8 @@ import type { OverviewSource } from "../deps.ts";
 export function createOverviewSource(options: {
   db: Db;
   redis?: MutexRedis;
+  /** The mutex index sorted set the locks were acquired with. Default core's ("gc:lock-index"). */
+  lockIndex?: string;
   clock: Clock;
 }): OverviewSource {
   const { db, redis, clock } = options;
@@ -49,7 +51,10 @@ export function createOverviewSource(options: {
     },
     async locks() {
       if (!redis) return [];
-      const locks = await listLocks(redis, { limit: 50 });
+      const locks = await listLocks(redis, {
+        limit: 50,
+        ...(options.lockIndex ? { index: options.lockIndex } : {}),
+      });
       return locks.map((l) => ({ name: l.key, owner: l.owner, expiresInMs: l.expiresInMs }));
     },
     async tasks() {
