@@ -1,6 +1,7 @@
 // `npm run bench`: runs the selected benchmarks, prints one table, writes RESULTS.md.
 import { type BenchmarkName, readConfig } from "./config.ts";
 import { benchDrain } from "./drain/index.ts";
+import { benchIteration } from "./iteration/index.ts";
 import { describeMachine } from "./machine.ts";
 import { benchMutex } from "./mutex.ts";
 import { writeResults } from "./results.ts";
@@ -14,6 +15,7 @@ type Bench = (
 const BENCHES: Partial<Record<BenchmarkName, Bench>> = {
   drain: benchDrain,
   mutex: benchMutex,
+  iteration: benchIteration,
 };
 
 const config = readConfig(process.argv.slice(2), process.env);
