@@ -1,4 +1,4 @@
-// Console sessions: a cookie `actor.expiresAtMs.signature` signed with HMAC-SHA256, and a CSRF
+// Console sessions: a cookie `base64url(actor).expiresAtMs.signature` signed with HMAC-SHA256, and a CSRF
 // token derived from the session (a form must carry it; another site cannot read it).
 const encoder = new TextEncoder();
 
@@ -37,7 +37,8 @@ export async function signSession(
   actor: string,
   expiresAtMs: number,
 ): Promise<string> {
-  const payload = `${actor}.${expiresAtMs}`;
+  // The actor is base64url-encoded: names may contain dots, the separator.
+  const payload = `${toBase64Url(encoder.encode(actor).buffer as ArrayBuffer)}.${expiresAtMs}`;
   const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(payload));
   return `${payload}.${toBase64Url(mac)}`;
 }
@@ -56,13 +57,15 @@ export async function verifySession(
   value: string,
   nowMs: number,
 ): Promise<string | undefined> {
-  const [actor, expires, mac, ...rest] = value.split(".");
-  if (!actor || !expires || !mac || rest.length > 0) return undefined;
+  const [encodedActor, expires, mac, ...rest] = value.split(".");
+  if (!encodedActor || !expires || !mac || rest.length > 0) return undefined;
   const signature = fromBase64Url(mac);
   if (!signature) return undefined;
-  const payload = encoder.encode(`${actor}.${expires}`);
+  const payload = encoder.encode(`${encodedActor}.${expires}`);
   const valid = await crypto.subtle.verify("HMAC", await hmacKey(secret), signature, payload);
-  return valid && Number(expires) > nowMs ? actor : undefined;
+  if (!valid || !(Number(expires) > nowMs)) return undefined;
+  const actor = fromBase64Url(encodedActor);
+  return actor ? new TextDecoder().decode(actor) : undefined;
 }
 
 /**
