@@ -37,7 +37,14 @@ export type Env = z.infer<typeof envSchema>;
 /** The name of an environment variable the daemon knows. */
 export type EnvName = keyof Env;
 
-/** Thrown when a variable is missing or malformed; the message names the variable. */
+/**
+ * Thrown when a variable is missing or malformed; the message names the variable.
+ *
+ * @example
+ * ```ts
+ * throw new EnvError("PORT", "expected a number");
+ * ```
+ */
 export class EnvError extends Error {
   readonly variable: string;
 

@@ -37,7 +37,14 @@ export interface CommandInput {
   runtime: CliRuntime;
 }
 
-/** Options every command accepts. */
+/**
+ * Options every command accepts.
+ *
+ * @example
+ * ```ts
+ * parseCommandArgs(command, ["--json", "--actor", "ops@example.com"]);
+ * ```
+ */
 export const globalOptions: Readonly<Record<string, OptionSpec>> = {
   json: { type: "boolean", description: "machine-readable JSON on stdout" },
   config: { type: "string", description: "config file (default ./groundcrew.config.ts)" },
@@ -46,7 +53,14 @@ export const globalOptions: Readonly<Record<string, OptionSpec>> = {
   help: { type: "boolean", short: "h", description: "show this help" },
 };
 
-/** Parses `argv` for `command`, throwing a usage `CliError` on unknown options or missing args. */
+/**
+ * Parses `argv` for `command`, throwing a usage `CliError` on unknown options or missing args.
+ *
+ * @example
+ * ```ts
+ * const { values, positionals } = parseCommandArgs(listCommand, ["--status", "dead"]);
+ * ```
+ */
 export function parseCommandArgs(command: Command, argv: string[]) {
   const options = { ...globalOptions, ...command.options } as ParseArgsConfig["options"];
   let parsed: ReturnType<typeof parseArgs>;
@@ -66,7 +80,14 @@ export function parseCommandArgs(command: Command, argv: string[]) {
   return { values, positionals: parsed.positionals };
 }
 
-/** The `--help` text of a command. */
+/**
+ * The `--help` text of a command.
+ *
+ * @example
+ * ```ts
+ * out.stdout.write(commandHelp("jobs list", listCommand));
+ * ```
+ */
 export function commandHelp(path: string, command: Command): string {
   const all = { ...command.options, ...globalOptions };
   const rows = Object.entries(all).map(([name, spec]) => {
@@ -81,7 +102,14 @@ export function commandHelp(path: string, command: Command): string {
   return `${command.summary}\n\nUsage: ${usage}\n\nOptions:\n${rows.join("\n")}\n${details}`;
 }
 
-/** The `--help` text of a group: its subcommands. */
+/**
+ * The `--help` text of a group: its subcommands.
+ *
+ * @example
+ * ```ts
+ * out.stdout.write(groupHelp("jobs", jobsGroup));
+ * ```
+ */
 export function groupHelp(path: string, group: CommandGroup): string {
   const width = Math.max(...group.commands.map((c) => c.name.length));
   const rows = group.commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
@@ -92,7 +120,14 @@ export function groupHelp(path: string, group: CommandGroup): string {
   );
 }
 
-/** True for a group (it has subcommands). */
+/**
+ * True for a group (it has subcommands).
+ *
+ * @example
+ * ```ts
+ * if (isGroup(node)) node.commands.forEach((c) => console.log(c.name));
+ * ```
+ */
 export function isGroup(c: Command | CommandGroup): c is CommandGroup {
   return "commands" in c;
 }

@@ -31,28 +31,63 @@ export function createOutput(options: {
   return { json: options.json, fancy: !options.json && tty && pc.isColorSupported, stdout, stderr };
 }
 
-/** Writes `value` as pretty JSON (for `--json`). */
+/**
+ * Writes `value` as pretty JSON (for `--json`).
+ *
+ * @example
+ * ```ts
+ * if (out.json) printJson(out, { jobs });
+ * ```
+ */
 export function printJson(out: Output, value: unknown): void {
   out.stdout.write(`${JSON.stringify(value, jsonReplacer, 2)}\n`);
 }
 
-/** Writes `value` as JSON and returns exit code 0, for `if (out.json) return printJsonOk(out, x)`. */
+/**
+ * Writes `value` as JSON and returns exit code 0, for `if (out.json) return printJsonOk(out, x)`.
+ *
+ * @example
+ * ```ts
+ * if (out.json) return printJsonOk(out, result);
+ * ```
+ */
 export function printJsonOk(out: Output, value: unknown): 0 {
   printJson(out, value);
   return 0;
 }
 
-/** Writes a line of human text (ignored with `--json`). */
+/**
+ * Writes a line of human text (ignored with `--json`).
+ *
+ * @example
+ * ```ts
+ * say(out, `enqueued job ${id}`);
+ * ```
+ */
 export function say(out: Output, text: string): void {
   if (!out.json) out.stdout.write(`${text}\n`);
 }
 
-/** Writes an error line to stderr, in red on a TTY. */
+/**
+ * Writes an error line to stderr, in red on a TTY.
+ *
+ * @example
+ * ```ts
+ * complain(out, "groundcrew jobs cancel: job 7: expected pending, found done");
+ * ```
+ */
 export function complain(out: Output, text: string): void {
   out.stderr.write(`${out.fancy ? pc.red(text) : text}\n`);
 }
 
-/** Colours by meaning, only when the output is fancy. */
+/**
+ * Colours by meaning, only when the output is fancy.
+ *
+ * @example
+ * ```ts
+ * say(out, paint(out, "ok", "done"));
+ * ```
+ */
 export function paint(out: Output, tone: "ok" | "warn" | "bad" | "dim" | "bold", text: string) {
   if (!out.fancy) return text;
   const fn = { ok: pc.green, warn: pc.yellow, bad: pc.red, dim: pc.dim, bold: pc.bold }[tone];
@@ -105,7 +140,14 @@ export function printTable(
   }
 }
 
-/** The usual colour of a status word (done/ok green, failed/dead red, pending/running yellow). */
+/**
+ * The usual colour of a status word (done/ok green, failed/dead red, pending/running yellow).
+ *
+ * @example
+ * ```ts
+ * printTable(out, rows, undefined, statusTone);
+ * ```
+ */
 export function statusTone(_column: string, value: string) {
   if (/^(done|ok|ran|pass|resolved|retried|acquired|synced|created|updated)$/.test(value))
     return "ok" as const;

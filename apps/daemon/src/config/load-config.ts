@@ -3,10 +3,24 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { GroundcrewConfig } from "./define-config.ts";
 
-/** The file looked for when no path is given. */
+/**
+ * The file looked for when no path is given.
+ *
+ * @example
+ * ```ts
+ * await loadConfig(undefined, process.cwd()); // reads ./groundcrew.config.ts if present
+ * ```
+ */
 export const DEFAULT_CONFIG_FILE = "groundcrew.config.ts";
 
-/** Thrown when the config file is missing (when named explicitly) or malformed. */
+/**
+ * Thrown when the config file is missing (when named explicitly) or malformed.
+ *
+ * @example
+ * ```ts
+ * throw new ConfigError("schedules.nightly.cron: expected a 5-field cron, found \"daily\"");
+ * ```
+ */
 export class ConfigError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -48,7 +62,14 @@ export async function loadConfig(path: string | undefined, cwd: string): Promise
   return { config: validateConfig(mod.default, file), path: file };
 }
 
-/** Checks the parts of a config the daemon relies on; throws a `ConfigError` naming the key. */
+/**
+ * Checks the parts of a config the daemon relies on; throws a `ConfigError` naming the key.
+ *
+ * @example
+ * ```ts
+ * const config = validateConfig((await import(file)).default, file);
+ * ```
+ */
 export function validateConfig(value: unknown, source = "config"): GroundcrewConfig {
   if (!value || typeof value !== "object") {
     throw new ConfigError(

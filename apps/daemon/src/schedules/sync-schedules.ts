@@ -1,7 +1,14 @@
 import type { Client, Schedule } from "@upstash/qstash";
 import type { ScheduleDefinition } from "../config/define-config.ts";
 
-/** The QStash schedule id Groundcrew uses for a config schedule: stable across restarts. */
+/**
+ * The QStash schedule id Groundcrew uses for a config schedule: stable across restarts.
+ *
+ * @example
+ * ```ts
+ * scheduleIdFor("nightly"); // "groundcrew-nightly"
+ * ```
+ */
 export const scheduleIdFor = (id: string): string => `groundcrew-${id}`;
 
 /** What {@link syncSchedules} did to one schedule. */

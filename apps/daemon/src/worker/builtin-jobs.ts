@@ -4,7 +4,14 @@ import { runPending } from "@groundcrew/core/run-once";
 import { sweep } from "@groundcrew/core/sweep";
 import type { GroundcrewConfig, PlainJobDefinition } from "../config/define-config.ts";
 
-/** Names of the jobs every daemon has. */
+/**
+ * Names of the jobs every daemon has.
+ *
+ * @example
+ * ```sh
+ * groundcrew jobs enqueue groundcrew.sweep --payload '{"names":["sessions"]}'
+ * ```
+ */
 export const BUILTIN_JOBS = {
   runOnce: "groundcrew.run-once",
   repairCounters: "groundcrew.repair-counters",

@@ -2,7 +2,14 @@ import type { Clock } from "@groundcrew/core/clock";
 import { acquire, type MutexRedis } from "@groundcrew/core/mutex";
 import type { AcquireLock } from "./run-job.ts";
 
-/** The lock key prefix when the config sets none. */
+/**
+ * The lock key prefix when the config sets none.
+ *
+ * @example
+ * ```ts
+ * createLockAcquirer(redis, { prefix: DEFAULT_LOCK_PREFIX, clock, holderId });
+ * ```
+ */
 export const DEFAULT_LOCK_PREFIX = "groundcrew:lock:";
 
 /** Options of {@link createLockAcquirer}. */
@@ -39,5 +46,12 @@ export function createLockAcquirer(redis: MutexRedis, options: LockAcquirerOptio
   };
 }
 
-/** The sorted set listing the daemon's held locks (for `groundcrew locks`). */
+/**
+ * The sorted set listing the daemon's held locks (for `groundcrew locks`).
+ *
+ * @example
+ * ```ts
+ * await listLocks(redis, { index: lockIndexKey("groundcrew:lock:") });
+ * ```
+ */
 export const lockIndexKey = (prefix: string): string => `${prefix}index`;

@@ -19,7 +19,14 @@ export function parseId(what: string, value: string | undefined): number {
   return n;
 }
 
-/** Parses an optional integer option (e.g. `--limit`), or throws a usage error naming it. */
+/**
+ * Parses an optional integer option (e.g. `--limit`), or throws a usage error naming it.
+ *
+ * @example
+ * ```ts
+ * const limit = intOption("limit", values.limit, 50);
+ * ```
+ */
 export function intOption(name: string, value: unknown, fallback?: number): number | undefined {
   if (value === undefined) return fallback;
   const n = Number(value);
@@ -32,7 +39,14 @@ export function intOption(name: string, value: unknown, fallback?: number): numb
   return n;
 }
 
-/** Parses a JSON option (e.g. `--payload`), or throws a usage error naming it. */
+/**
+ * Parses a JSON option (e.g. `--payload`), or throws a usage error naming it.
+ *
+ * @example
+ * ```ts
+ * const payload = jsonOption("payload", values.payload) ?? {};
+ * ```
+ */
 export function jsonOption(name: string, value: unknown): unknown {
   if (value === undefined) return undefined;
   try {
@@ -42,7 +56,14 @@ export function jsonOption(name: string, value: unknown): unknown {
   }
 }
 
-/** Throws a usage error unless `value` is one of `allowed`. */
+/**
+ * Throws a usage error unless `value` is one of `allowed`.
+ *
+ * @example
+ * ```ts
+ * const status = oneOf("status", values.status, ["open", "resolved"]);
+ * ```
+ */
 export function oneOf<T extends string>(
   name: string,
   value: unknown,

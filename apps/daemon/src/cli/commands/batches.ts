@@ -88,7 +88,14 @@ function control(name: "pause" | "resume" | "cancel", summary: string): Command 
   };
 }
 
-/** `groundcrew batches …` */
+/**
+ * `groundcrew batches …`
+ *
+ * @example
+ * ```sh
+ * groundcrew batches progress reindex-users --watch
+ * ```
+ */
 export const batchesGroup: CommandGroup = {
   name: "batches",
   summary: "Checkpointed batch jobs: progress, pause, resume, cancel",

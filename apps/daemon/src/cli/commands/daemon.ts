@@ -21,7 +21,14 @@ function firstSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-/** `groundcrew daemon` */
+/**
+ * `groundcrew daemon`
+ *
+ * @example
+ * ```sh
+ * groundcrew daemon --port 8787
+ * ```
+ */
 export const daemonCommand: Command = {
   name: "daemon",
   summary: "Run the daemon: QStash ingress, workers, /metrics and /health",

@@ -176,7 +176,14 @@ function triage(name: "discard" | "resolve", summary: string): Command {
   };
 }
 
-/** `groundcrew dlq …` */
+/**
+ * `groundcrew dlq …`
+ *
+ * @example
+ * ```sh
+ * groundcrew dlq retry --fingerprint 3fa9c2 --dry-run
+ * ```
+ */
 export const dlqGroup: CommandGroup = {
   name: "dlq",
   summary: "Dead letter triage",

@@ -7,7 +7,14 @@ import { locksCommand } from "./locks.ts";
 import { countersGroup, migrateCommand, sweepCommand, tasksGroup } from "./maintenance.ts";
 import { schedulesGroup } from "./schedules.ts";
 
-/** Every `groundcrew` command. */
+/**
+ * Every `groundcrew` command.
+ *
+ * @example
+ * ```sh
+ * groundcrew --help
+ * ```
+ */
 export const rootGroup: CommandGroup = {
   name: "",
   summary: "groundcrew: the Groundcrew daemon and operations CLI",

@@ -183,7 +183,14 @@ const stats: Command = {
   },
 };
 
-/** `groundcrew jobs …` */
+/**
+ * `groundcrew jobs …`
+ *
+ * @example
+ * ```sh
+ * groundcrew jobs list --status dead --json
+ * ```
+ */
 export const jobsGroup: CommandGroup = {
   name: "jobs",
   summary: "Inspect and manage the job table",

@@ -5,7 +5,14 @@ import { ExitCode } from "../exit-codes.ts";
 import { printJsonOk, printTable } from "../output.ts";
 import { intOption } from "./args.ts";
 
-/** `groundcrew locks` */
+/**
+ * `groundcrew locks`
+ *
+ * @example
+ * ```sh
+ * groundcrew locks --json
+ * ```
+ */
 export const locksCommand: Command = {
   name: "locks",
   summary: "List the job mutexes held now (holder, fence, age, time to expiry)",

@@ -7,7 +7,14 @@ import { CliError, ExitCode } from "../exit-codes.ts";
 import { createProgress, printJson, printJsonOk, printTable, say, statusTone } from "../output.ts";
 import { intOption } from "./args.ts";
 
-/** `groundcrew migrate` */
+/**
+ * `groundcrew migrate`
+ *
+ * @example
+ * ```sh
+ * groundcrew migrate
+ * ```
+ */
 export const migrateCommand: Command = {
   name: "migrate",
   summary: "Apply Groundcrew's pending database migrations",
@@ -88,7 +95,14 @@ function detail(r: Record<string, unknown>): unknown {
   return r.error ?? r.output ?? r.preview ?? r.actor ?? null;
 }
 
-/** `groundcrew tasks …` */
+/**
+ * `groundcrew tasks …`
+ *
+ * @example
+ * ```sh
+ * groundcrew tasks run --dry-run
+ * ```
+ */
 export const tasksGroup: CommandGroup = {
   name: "tasks",
   summary: "Run-once maintenance tasks",
@@ -129,14 +143,28 @@ const countersRepair: Command = {
   },
 };
 
-/** `groundcrew counters …` */
+/**
+ * `groundcrew counters …`
+ *
+ * @example
+ * ```sh
+ * groundcrew counters repair --dry-run
+ * ```
+ */
 export const countersGroup: CommandGroup = {
   name: "counters",
   summary: "Counter cache repair",
   commands: [countersRepair],
 };
 
-/** `groundcrew sweep` */
+/**
+ * `groundcrew sweep`
+ *
+ * @example
+ * ```sh
+ * groundcrew sweep sessions --dry-run
+ * ```
+ */
 export const sweepCommand: Command = {
   name: "sweep",
   summary: "Delete rows marked longer than their grace period, in bounded batches",

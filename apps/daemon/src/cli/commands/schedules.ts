@@ -45,7 +45,14 @@ const list: Command = {
   },
 };
 
-/** `groundcrew schedules …` */
+/**
+ * `groundcrew schedules …`
+ *
+ * @example
+ * ```sh
+ * groundcrew schedules sync --dry-run
+ * ```
+ */
 export const schedulesGroup: CommandGroup = {
   name: "schedules",
   summary: "QStash schedules from the config",
