@@ -200,7 +200,14 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** A logger that drops everything (tests). */
+/**
+ * A logger that drops everything (tests).
+ *
+ * @example
+ * ```ts
+ * createApp({ ...deps, logger: silentLogger });
+ * ```
+ */
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
 /** Everything `createApp` needs. Optional parts switch their routes to 503 when absent. */

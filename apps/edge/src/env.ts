@@ -20,7 +20,14 @@ export interface EdgeConfig {
   maxBodyBytes: number;
 }
 
-/** Raised by {@link parseEnv}; the message names every bad variable, never a value. */
+/**
+ * Raised by {@link parseEnv}; the message names every bad variable, never a value.
+ *
+ * @example
+ * ```ts
+ * try { parseEnv(env); } catch (err) { if (err instanceof EnvError) console.error(err.message); }
+ * ```
+ */
 export class EnvError extends Error {
   override readonly name = "EnvError";
 }

@@ -95,7 +95,14 @@ function randomSecret(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** JSON lines on the console; fields must never hold secrets. */
+/**
+ * JSON lines on the console; fields must never hold secrets.
+ *
+ * @example
+ * ```ts
+ * createEdge(config, { logger: consoleLogger });
+ * ```
+ */
 export const consoleLogger: Logger = {
   info: (message, fields) => console.log(JSON.stringify({ level: "info", message, ...fields })),
   warn: (message, fields) => console.warn(JSON.stringify({ level: "warn", message, ...fields })),

@@ -6,7 +6,14 @@ import { timingSafeEqual } from "../http/constant-time.ts";
 import { errorResponse } from "../http/errors.ts";
 import { csrfToken, signSession, verifySession } from "./session.ts";
 
-/** The console's cookie name. */
+/**
+ * The console's cookie name.
+ *
+ * @example
+ * ```ts
+ * getCookie(c, SESSION_COOKIE);
+ * ```
+ */
 export const SESSION_COOKIE = "gc_console";
 const SESSION_MS = 8 * 3_600_000;
 
@@ -30,7 +37,14 @@ export async function startSession(c: Context<AppEnv>, deps: EdgeDeps, actor: st
   });
 }
 
-/** Ends the console session. */
+/**
+ * Ends the console session.
+ *
+ * @example
+ * ```ts
+ * ui.post("/logout", (c) => { endSession(c); return c.redirect("/console/login", 303); });
+ * ```
+ */
 export function endSession(c: Context<AppEnv>) {
   deleteCookie(c, SESSION_COOKIE, { path: "/console" });
 }

@@ -47,17 +47,38 @@ ${
 <main><h1>${title}</h1>${body}</main></body></html>`;
 }
 
-/** The hidden CSRF input every console form carries. */
+/**
+ * The hidden CSRF input every console form carries.
+ *
+ * @example
+ * ```ts
+ * html`<form method="post">${csrfField(c.get("csrf"))}<button>Go</button></form>`;
+ * ```
+ */
 export function csrfField(csrf: string): Html {
   return html`<input type="hidden" name="csrf" value="${csrf}">`;
 }
 
-/** A message box (`notice` or `error`). */
+/**
+ * A message box (`notice` or `error`).
+ *
+ * @example
+ * ```ts
+ * message("error", "A note is required.");
+ * ```
+ */
 export function message(kind: "notice" | "error", text: string): Html {
   return html`<p class="${kind}">${text}</p>`;
 }
 
-/** Milliseconds as a short human duration ("3 m 20 s"). */
+/**
+ * Milliseconds as a short human duration ("3 m 20 s").
+ *
+ * @example
+ * ```ts
+ * duration(200_000); // "3 m 20 s"
+ * ```
+ */
 export function duration(ms: number | null): string {
   if (ms === null) return "—";
   const s = Math.round(ms / 1000);

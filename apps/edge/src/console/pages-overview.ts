@@ -11,7 +11,14 @@ function rows<T>(items: T[], columns: number, row: (item: T) => Html): Html | Ht
     : html`<tr><td colspan="${columns}"><em>none</em></td></tr>`;
 }
 
-/** Reads everything the overview shows, in parallel; a missing source shows as empty. */
+/**
+ * Reads everything the overview shows, in parallel; a missing source shows as empty.
+ *
+ * @example
+ * ```ts
+ * const view = await loadOverview(deps);
+ * ```
+ */
 export async function loadOverview(deps: EdgeDeps) {
   const o = deps.overview;
   const [health, queues, running, locks, groups] = await Promise.all([

@@ -28,7 +28,14 @@ export function errorResponse(
   return c.json(body, status);
 }
 
-/** An error a handler throws to end the request with a given 4xx JSON error. */
+/**
+ * An error a handler throws to end the request with a given 4xx JSON error.
+ *
+ * @example
+ * ```ts
+ * throw new HttpProblem(503, "not_configured", "admin actions need DATABASE_URL to be set");
+ * ```
+ */
 export class HttpProblem extends Error {
   constructor(
     readonly status: ContentfulStatusCode,

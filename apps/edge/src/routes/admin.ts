@@ -142,7 +142,14 @@ function service(deps: EdgeDeps): AdminService {
   return deps.admin;
 }
 
-/** Maps a refused/unknown/invalid outcome to its HTTP error; accepted outcomes to 202. */
+/**
+ * Maps a refused/unknown/invalid outcome to its HTTP error; accepted outcomes to 202.
+ *
+ * @example
+ * ```ts
+ * return adminOutcome(c, await admin.request(name, body, caller));
+ * ```
+ */
 export function adminOutcome(
   c: Context<AppEnv>,
   result: AdminRequestResult | { outcome: "not-found"; approvalId: string },

@@ -11,17 +11,38 @@ export const ErrorSchema = z
   })
   .openapi("Error");
 
-/** `{ description, content: application/json ErrorSchema }` for a response map. */
+/**
+ * `{ description, content: application/json ErrorSchema }` for a response map.
+ *
+ * @example
+ * ```ts
+ * responses: { 404: errorResponse("no such thing") }
+ * ```
+ */
 export function errorResponse(description: string) {
   return { description, content: { "application/json": { schema: ErrorSchema } } };
 }
 
-/** A JSON response entry for a response map. */
+/**
+ * A JSON response entry for a response map.
+ *
+ * @example
+ * ```ts
+ * responses: { 200: jsonResponse("the preview", PreviewSchema) }
+ * ```
+ */
 export function jsonResponse<T extends z.ZodType>(description: string, schema: T) {
   return { description, content: { "application/json": { schema } } };
 }
 
-/** A JSON request body entry. */
+/**
+ * A JSON request body entry.
+ *
+ * @example
+ * ```ts
+ * request: { body: jsonBody(z.object({ note: Note })) }
+ * ```
+ */
 export function jsonBody<T extends z.ZodType>(schema: T) {
   return { required: true, content: { "application/json": { schema } } };
 }

@@ -3,7 +3,14 @@
 import { manualClock } from "@groundcrew/core";
 import { type EdgeDeps, type HealthDocument, silentLogger } from "../deps.ts";
 
-/** A health service that answers `doc` for both full and ready checks. */
+/**
+ * A health service that answers `doc` for both full and ready checks.
+ *
+ * @example
+ * ```ts
+ * createApp(fakeDeps({ health: fixedHealth({ status: "fail" }) }));
+ * ```
+ */
 export function fixedHealth(doc: HealthDocument = { status: "pass" }): EdgeDeps["health"] {
   return { full: async () => doc, ready: async () => doc };
 }

@@ -4,7 +4,14 @@ import { type AnyAdminAction, defineAdminAction } from "@groundcrew/core/admin";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 
-/** Creates `public.widgets` with `count` rows, `stale` of them older than 90 days. */
+/**
+ * Creates `public.widgets` with `count` rows, `stale` of them older than 90 days.
+ *
+ * @example
+ * ```ts
+ * await seedWidgets(db, 10, 3); // preview of purge-widgets {olderThanDays: 90} counts 3
+ * ```
+ */
 export async function seedWidgets(db: Db, count: number, stale: number): Promise<void> {
   await db.execute(
     sql`create table if not exists public.widgets (id serial primary key, age_days int not null)`,
@@ -23,7 +30,14 @@ async function countOlder(db: Db, days: number): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** `purge-widgets`: one-person action; phrase "purge <count> widgets". */
+/**
+ * `purge-widgets`: one-person action; phrase "purge <count> widgets".
+ *
+ * @example
+ * ```ts
+ * createAdminService({ db, actions: [purgeWidgets], clock });
+ * ```
+ */
 export const purgeWidgets = defineAdminAction({
   name: "purge-widgets",
   description: "Delete widgets older than N days",
@@ -36,7 +50,14 @@ export const purgeWidgets = defineAdminAction({
   run: "admin.purge-widgets",
 });
 
-/** `drop-widgets`: a two-person action (default phrase "drop-widgets <count>"). */
+/**
+ * `drop-widgets`: a two-person action (default phrase "drop-widgets <count>").
+ *
+ * @example
+ * ```ts
+ * createAdminService({ db, actions: [dropWidgets], clock });
+ * ```
+ */
 export const dropWidgets = defineAdminAction({
   name: "drop-widgets",
   description: "Delete every widget older than N days, after a second admin approves",
@@ -49,5 +70,12 @@ export const dropWidgets = defineAdminAction({
   approvals: 1,
 });
 
-/** Both sample actions. */
+/**
+ * Both sample actions.
+ *
+ * @example
+ * ```ts
+ * createAdminService({ db, actions: sampleActions, clock });
+ * ```
+ */
 export const sampleActions: AnyAdminAction[] = [purgeWidgets, dropWidgets];
