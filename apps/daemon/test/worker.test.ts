@@ -103,6 +103,8 @@ describe("workers", () => {
     expect((await done).outcome).toBe("done");
     expect(await getJob(database.db, jobId)).toMatchObject({
       maxAttempts: 1,
+      actor: "bob",
+      requestId: "r1",
       output: { raisedTo: 9, actor: "bob", approvedBy: "carol" },
     });
   });

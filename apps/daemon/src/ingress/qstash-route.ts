@@ -107,13 +107,24 @@ async function enqueueDelivery(
     maxAttempts: d.job.maxAttempts,
     runAt: deps.clock.now() + delayMs,
     dedupeKey: `qstash:${d.messageId}`,
-    actor: c.req.header("groundcrew-actor") ?? (scheduleId ? `schedule:${scheduleId}` : "qstash"),
-    requestId: c.req.header("groundcrew-request-id") ?? d.messageId,
+    actor:
+      c.req.header("groundcrew-actor") ??
+      stringField(d.payload, "actor") ??
+      (scheduleId ? `schedule:${scheduleId}` : "qstash"),
+    requestId:
+      c.req.header("groundcrew-request-id") ?? stringField(d.payload, "requestId") ?? d.messageId,
   });
   const outcome = !result.created ? "duplicate" : delayMs > 0 ? "deferred" : "enqueued";
   deps.metrics.deliveries.inc({ job: d.name, outcome });
   d.log.info({ jobId: result.id, outcome, delayMs }, "qstash delivery accepted");
   return c.json({ outcome, jobId: result.id, ...(delayMs > 0 ? { delayMs } : {}) }, 200);
+}
+
+// Admin jobs from the edge carry actor and request id in their payload.
+function stringField(payload: unknown, key: string): string | undefined {
+  if (!payload || typeof payload !== "object") return undefined;
+  const value = (payload as Record<string, unknown>)[key];
+  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 function parsePayload(
