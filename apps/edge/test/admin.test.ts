@@ -6,6 +6,7 @@ import { createApp } from "../src/app.ts";
 import { createAdminService } from "../src/services/admin.ts";
 import { createQStashDispatch } from "../src/services/qstash-dispatch.ts";
 import { sampleActions, seedWidgets } from "../src/testing/sample-actions.ts";
+import { closedPort } from "./destination.ts";
 import { ALICE, BOB, signingKeys, startHarness } from "./harness.ts";
 
 let h: Awaited<ReturnType<typeof startHarness>>;
@@ -172,7 +173,11 @@ describe("admin actions API", () => {
   });
 
   test("QStash unreachable: 503 dispatch-failed, audited as refused, nothing accepted", async () => {
-    const unreachable = new Client({ baseUrl: "http://127.0.0.1:1", token: "t", retry: false });
+    const unreachable = new Client({
+      baseUrl: `http://127.0.0.1:${await closedPort()}`,
+      token: "t",
+      retry: false,
+    });
     const admin = createAdminService({
       db: h.database.db,
       actions: sampleActions,
@@ -186,7 +191,9 @@ describe("admin actions API", () => {
       body: JSON.stringify({ params: { olderThanDays: 90 }, confirmation: "purge 3 widgets" }),
     });
     expect(res.status).toBe(503);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("dispatch-failed");
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("dispatch-failed");
+    expect(body.error.message).not.toContain("127.0.0.1");
     expect(await auditFor("dispatch-down-1")).toMatchObject([{ outcome: "refused" }]);
   });
 });

@@ -45,3 +45,19 @@ export async function startDestination() {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/**
+ * A port on 127.0.0.1 that nothing listens on (bound, then released), for "unreachable" tests.
+ *
+ * @example
+ * ```ts
+ * const url = `http://127.0.0.1:${await closedPort()}`;
+ * ```
+ */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

@@ -11,6 +11,7 @@ import { parseEnv } from "../src/env.ts";
 import { createEdgeHealth } from "../src/services/health.ts";
 import { fakeDeps } from "../src/testing/fakes.ts";
 import { createEdge } from "../src/wiring.ts";
+import { closedPort } from "./destination.ts";
 
 let t: TestDatabase;
 let r: TestRedis;
@@ -56,7 +57,7 @@ describe("health endpoints over real services", () => {
   test("a failing critical probe (QStash unreachable) makes /health and /health/ready 503", async () => {
     const health = createEdgeHealth({
       db: t.db,
-      qstash: { url: "http://127.0.0.1:1", token: "unused-token" },
+      qstash: { url: `http://127.0.0.1:${await closedPort()}`, token: "unused-token" },
       clock: manualClock(),
     });
     const app = createApp(fakeDeps({ health }));

@@ -28,6 +28,11 @@ function toRequestResult(r: AdminActionResult): AdminRequestResult {
   if (r.outcome === "pending-approval")
     return { outcome: "pending-approval", approvalId: r.approvalId };
   if (r.reason === "invalid-params") return { outcome: "invalid-params", issues: r.issues };
+  if (r.reason === "dispatch-failed") {
+    // The detail (it may name internal URLs) stays in the audit row, not in the response.
+    const message = `the job queue did not accept the job; nothing will run (audit entry ${r.auditId})`;
+    return { outcome: "refused", reason: r.reason, message };
+  }
   return { outcome: "refused", reason: r.reason, message: r.message };
 }
 
