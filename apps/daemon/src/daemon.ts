@@ -126,6 +126,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     metrics,
     health,
   });
+  await config.onStart?.({ db });
   const { server, url } = await listen(app.fetch, env.HOST ?? "127.0.0.1", env.PORT ?? 8787);
   pool.start();
   if (options.syncSchedules !== false) await syncOnStart(env, config, publicUrl, logger);

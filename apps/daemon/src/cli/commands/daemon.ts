@@ -1,5 +1,6 @@
 import type { Command } from "../command.ts";
 import { ExitCode } from "../exit-codes.ts";
+import { intOption } from "./args.ts";
 
 /** Resolves on the first SIGTERM/SIGINT; a second one exits the process at once. */
 function firstSignal(): Promise<NodeJS.Signals> {
@@ -44,7 +45,7 @@ SIGTERM/SIGINT: stop claiming, let running jobs reach a checkpoint, release lock
 A second signal exits at once (130).`,
   async run({ values, runtime }) {
     const config = await runtime.config();
-    const port = values.port === undefined ? runtime.env.PORT : Number(values.port);
+    const port = intOption("port", values.port) ?? runtime.env.PORT;
     const stopping = firstSignal();
     const { startDaemon } = await import("../../daemon.ts");
     const daemon = await startDaemon({

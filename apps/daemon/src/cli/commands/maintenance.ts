@@ -1,7 +1,9 @@
 import { repairCounters } from "@groundcrew/core/counters";
-import { migrate } from "@groundcrew/core/db";
+import { type Db, migrate } from "@groundcrew/core/db";
 import { listTasks, runPending } from "@groundcrew/core/run-once";
 import { sweep, sweepStats } from "@groundcrew/core/sweep";
+import { sql } from "drizzle-orm";
+import { getTableConfig, type PgTable } from "drizzle-orm/pg-core";
 import type { Command, CommandGroup } from "../command.ts";
 import { CliError, ExitCode } from "../exit-codes.ts";
 import { createProgress, printJson, printJsonOk, printTable, say, statusTone } from "../output.ts";
@@ -125,12 +127,14 @@ const countersRepair: Command = {
     const results: Record<string, unknown>[] = [];
     for (const [name, spec] of specs) {
       const bar = createProgress(out, name);
+      const { db } = runtime.database();
       try {
-        const r = await repairCounters(runtime.database().db, spec, {
+        const total = out.fancy ? await estimateRows(db, spec.parent.table) : null;
+        const r = await repairCounters(db, spec, {
           dryRun: values["dry-run"] === true,
           batchSize: intOption("batch-size", values["batch-size"]) ?? spec.batchSize,
           signal: runtime.signal,
-          onProgress: (p) => bar.update(p.checked),
+          onProgress: (p) => bar.update(p.checked, Math.max(total ?? 0, p.checked)),
         });
         results.push({ name, ...r });
       } finally {
@@ -142,6 +146,16 @@ const countersRepair: Command = {
     return runtime.signal.aborted ? ExitCode.interrupted : ExitCode.ok;
   },
 };
+
+// The planner's row estimate (pg_class.reltuples): cheap, for the progress bar's total only.
+async function estimateRows(db: Db, table: PgTable): Promise<number | null> {
+  const { name, schema } = getTableConfig(table);
+  const qualified = schema ? `${schema}.${name}` : name;
+  const [row] = await db.execute<{ n: number | null }>(
+    sql`select reltuples::float8 as n from pg_class where oid = to_regclass(${qualified})`,
+  );
+  return row?.n && row.n > 0 ? Math.round(row.n) : null;
+}
 
 /**
  * `groundcrew counters …`
