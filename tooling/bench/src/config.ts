@@ -39,6 +39,8 @@ export interface BenchConfig {
     /** Time cap of one per-parent-loop pass (its rate is constant, so a capped pass is fair). */
     perParentCapMs: number;
     sweepRows: number;
+    /** Time cap of one sweep() pass (its batches slow down with the table size; see RESULTS). */
+    sweepCapMs: number;
     httpDurationMs: number;
     httpConnections: number;
   };
@@ -89,6 +91,7 @@ export function readConfig(
       counterChildren: sized(1_000_000, 10_000),
       perParentCapMs: sized(10_000, 2_000),
       sweepRows: sized(1_000_000, 10_000),
+      sweepCapMs: sized(20_000, 2_000),
       httpDurationMs: sized(5_000, 1_000),
       httpConnections: 100,
     },

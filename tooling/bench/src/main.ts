@@ -1,10 +1,12 @@
 // `npm run bench`: runs the selected benchmarks, prints one table, writes RESULTS.md.
 import { type BenchmarkName, readConfig } from "./config.ts";
+import { benchCounters } from "./counters.ts";
 import { benchDrain } from "./drain/index.ts";
 import { benchIteration } from "./iteration/index.ts";
 import { describeMachine } from "./machine.ts";
 import { benchMutex } from "./mutex.ts";
 import { writeResults } from "./results.ts";
+import { benchSweep } from "./sweep.ts";
 import { type ResultRow, renderText } from "./table.ts";
 
 type Bench = (
@@ -16,6 +18,8 @@ const BENCHES: Partial<Record<BenchmarkName, Bench>> = {
   drain: benchDrain,
   mutex: benchMutex,
   iteration: benchIteration,
+  counters: benchCounters,
+  sweep: benchSweep,
 };
 
 const config = readConfig(process.argv.slice(2), process.env);
