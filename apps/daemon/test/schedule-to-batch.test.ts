@@ -13,6 +13,7 @@ import { Client } from "@upstash/qstash";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Daemon } from "../src/daemon.ts";
 import { syncSchedules } from "../src/schedules/sync-schedules.ts";
+import { runMain } from "./cli-helpers.ts";
 import { doubleItems, itemsSql } from "./fixtures/items.ts";
 import { createRunWatcher, KEYS, startTestDaemon } from "./helpers.ts";
 
@@ -85,6 +86,27 @@ describe("schedule → signed delivery → batch job", () => {
     expect(metrics).toMatch(
       /groundcrew_lock_wait_seconds_count\{job="double-items",outcome="acquired"\} 1/,
     );
+  });
+
+  test("the CLI lists schedules and, dry-run, reports what sync would change", async () => {
+    const env = {
+      DATABASE_URL: database.url,
+      QSTASH_URL: qstash.url,
+      QSTASH_TOKEN: qstash.token,
+      GROUNDCREW_PUBLIC_URL: daemon.url,
+    };
+    const listed = await runMain(["schedules", "list", "--json"], env);
+    expect(listed.json()).toEqual([
+      expect.objectContaining({ scheduleId: "groundcrew-double-nightly" }),
+    ]);
+    // The fixture config has no schedules: sync would remove this daemon's one.
+    const dry = await runMain(["schedules", "sync", "--dry-run", "--json"], env);
+    expect(dry.code).toBe(0);
+    expect(dry.json()).toEqual([
+      expect.objectContaining({ id: "double-nightly", action: "removed" }),
+    ]);
+    const client = new Client({ baseUrl: qstash.url, token: qstash.token });
+    expect(await client.schedules.list()).toHaveLength(1);
   });
 
   test("syncSchedules updates a changed schedule and removes one dropped from the config", async () => {
