@@ -1,0 +1,70 @@
+// `npm start`: the whole Groundcrew stack in one process (see ../README.md).
+import { DemoEnvError, loadDemoEnv } from "./env.ts";
+import { createReporter } from "./reporter.ts";
+import { runScenario } from "./scenario.ts";
+import { type Stack, startStack } from "./stack.ts";
+
+function banner(stack: Stack, dataDir: string, embedded: boolean): string {
+  const token = stack.adminTokenGenerated
+    ? stack.adminToken
+    : "(the one you set in GROUNDCREW_ADMIN_TOKENS)";
+  return [
+    "",
+    "  Groundcrew is running.",
+    `  Ops console   ${stack.edgeUrl}/console`,
+    `  Admin token   ${token}`,
+    `  Edge API      ${stack.edgeUrl}  (GET /health, /health/ready, /docs; /admin/* with Bearer token)`,
+    `  Daemon        ${stack.daemonUrl}  (POST /qstash/:job, GET /metrics, /health)`,
+    `  Data          ${embedded ? `${dataDir} (delete it to start over)` : "DATABASE_URL"}`,
+    "  Ctrl-C stops everything cleanly; npm start again resumes where it stopped.",
+    "",
+  ].join("\n");
+}
+
+async function main(): Promise<number> {
+  let env: ReturnType<typeof loadDemoEnv>;
+  try {
+    env = loadDemoEnv();
+  } catch (err) {
+    if (!(err instanceof DemoEnvError)) throw err;
+    console.error(err.message);
+    return 2;
+  }
+  const reporter = createReporter({ write: (s) => process.stdout.write(s), level: env.logLevel });
+  reporter.line(
+    "▶",
+    "starting Groundcrew (the first start creates the database and seeds it: allow a minute)",
+  );
+  const stack = await startStack(env, reporter);
+  process.stdout.write(banner(stack, env.dataDir, stack.services.database.embedded));
+  const shutdown = new AbortController();
+  const stopping = new Promise<string>((resolve) => {
+    const onSignal = (signal: string) => {
+      if (shutdown.signal.aborted) {
+        process.stderr.write(`second ${signal}: exiting now (state is checkpointed)\n`);
+        process.exit(130);
+      }
+      shutdown.abort();
+      resolve(signal);
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  });
+  const scenario = env.scenario ? runScenario(stack, reporter, shutdown.signal) : Promise.resolve();
+  const signal = await stopping;
+  reporter.line("■", `${signal}: stopping the daemon (jobs checkpoint), servers, then Postgres`);
+  await scenario;
+  await stack.stop();
+  reporter.line("■", "stopped cleanly");
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: Error) => {
+    console.error(`groundcrew demo failed to start: ${err.stack ?? err.message}`);
+    process.exitCode = 1;
+  },
+);
