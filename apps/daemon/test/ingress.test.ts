@@ -143,3 +143,15 @@ describe("observability", () => {
     expect((await fetch(`${daemon.url}/health/live`)).status).toBe(200);
   });
 });
+
+// Last: the server closes the connection without reading the oversized body.
+describe("limits", () => {
+  test("a body above 1 MiB is refused with 413 before any verification", async () => {
+    const reply = await fetch(`${daemon.url}/qstash/collect`, {
+      method: "POST",
+      body: "x".repeat(1_048_577),
+      headers: { "upstash-signature": "whatever", "upstash-message-id": "msg_big" },
+    });
+    expect(reply.status).toBe(413);
+  });
+});

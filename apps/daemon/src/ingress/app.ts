@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { DaemonMetrics } from "../observability/metrics.ts";
 import { handleQStashDelivery, type QStashRouteDeps } from "./qstash-route.ts";
 
@@ -12,6 +13,8 @@ export interface HealthAnswer {
 export interface IngressAppDeps extends QStashRouteDeps {
   /** Where QStash posts, default "/qstash". */
   pathPrefix?: string;
+  /** Largest accepted delivery body; larger is 413. Default 1 MiB (QStash's message limit). */
+  maxBodyBytes?: number;
   metrics: DaemonMetrics;
   /** `/health` (all probes), `/health/ready` (dependencies), `/health/live` (none). */
   health(kind: "full" | "ready" | "live"): Promise<HealthAnswer>;
@@ -29,7 +32,12 @@ export interface IngressAppDeps extends QStashRouteDeps {
 export function createIngressApp(deps: IngressAppDeps): Hono {
   const app = new Hono();
   const prefix = (deps.pathPrefix ?? "/qstash").replace(/\/+$/, "");
-  app.post(`${prefix}/:job`, (c) => handleQStashDelivery(c, deps));
+  // Deliveries are read whole before the signature check: cap what an anonymous POST can cost.
+  const limit = bodyLimit({
+    maxSize: deps.maxBodyBytes ?? 1_048_576,
+    onError: (c) => c.json({ error: "body: expected at most the QStash message size" }, 413),
+  });
+  app.post(`${prefix}/:job`, limit, (c) => handleQStashDelivery(c, deps));
   app.get("/metrics", async (c) => {
     const text = await deps.metrics.render();
     return c.body(text, 200, { "content-type": deps.metrics.registry.contentType });
