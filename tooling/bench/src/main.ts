@@ -2,6 +2,8 @@
 import { type BenchmarkName, readConfig } from "./config.ts";
 import { benchCounters } from "./counters.ts";
 import { benchDrain } from "./drain/index.ts";
+import { benchHealth } from "./http/health.ts";
+import { benchIngress } from "./http/ingress.ts";
 import { benchIteration } from "./iteration/index.ts";
 import { describeMachine } from "./machine.ts";
 import { benchMutex } from "./mutex.ts";
@@ -20,6 +22,8 @@ const BENCHES: Partial<Record<BenchmarkName, Bench>> = {
   iteration: benchIteration,
   counters: benchCounters,
   sweep: benchSweep,
+  ingress: benchIngress,
+  health: benchHealth,
 };
 
 const config = readConfig(process.argv.slice(2), process.env);
