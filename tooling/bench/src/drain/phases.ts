@@ -65,8 +65,8 @@ export async function timeDrain(tally: Tally, jobs: number, start: () => Promise
 
 /**
  * Times `samples` single-job pickups on the idle queue (enqueue call → handler start), each
- * after a random idle gap so the enqueue lands at a random phase of any poll interval; returns
- * the median in ms.
+ * after a random idle gap of 0.1–1.1 s, so the enqueue lands at a random phase of a 1 s poll
+ * interval (pollers re-arm their timer after each job); returns the median in ms.
  *
  * @example
  * ```ts
@@ -80,7 +80,7 @@ export async function timePickups(
 ): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < samples; i++) {
-    await pause(100 + Math.random() * 400);
+    await pause(100 + Math.random() * 1_000);
     const ran = tally.until(tally.count + 1);
     const started = performance.now();
     await enqueueOne();

@@ -1,0 +1,169 @@
+// Why Groundcrew is behind a peer where it is, and what would close the gap. RESULTS.md prints
+// the matching note under every figure where Groundcrew measured worse than a peer.
+import type { ResultRow } from "./table.ts";
+
+interface Note {
+  /** Benchmark number, as the table's benchmark column starts ("1." …). */
+  benchmark: number;
+  /** A piece of the figure's text. */
+  figure: string;
+  text: string;
+}
+
+const NOTES: readonly Note[] = [
+  {
+    benchmark: 1,
+    figure: "enqueue, jobs/s",
+    text: `\`enqueueJobs\` is built for dedupe: it ships the specs as one JSON document, expands it with
+  \`jsonb_to_recordset\`, draws ids with \`nextval\`, inserts with \`ON CONFLICT\` on the partial dedupe index
+  and joins the result back to the input to map duplicates to ids. The peers insert plain rows.
+  To close it: a fast path when no spec has a \`dedupeKey\` (a plain \`INSERT … SELECT … RETURNING id\`
+  from arrays, no conflict target, no join back), and \`COPY\` for bulk loads.`,
+  },
+  {
+    benchmark: 1,
+    figure: "drain at",
+    text: `The daemon's pool (apps/daemon worker-pool.ts) re-claims as soon as one slot frees, so at
+  concurrency 10 most claims fetch a single job, and each claim is two round trips (\`claimJobs\` reads
+  \`paused_job_names\` first, then runs the claim). Each job is then completed with its own
+  \`completeJob\` UPDATE and commit, and \`runJob\` adds a pino child logger and two prom-client metric
+  updates per job. So a job costs about three round trips and two commits. graphile-worker does one
+  function call to get and one to complete; pg-boss (as configured here) fetches and completes ten
+  jobs per statement; the raw loop does one DELETE per job. To close it: refill claims only when at
+  least half the slots are free, complete finished jobs in groups with the existing \`completeJobs\`
+  (one statement per few ms of completions), and read paused names at most once per poll interval.`,
+  },
+  {
+    benchmark: 1,
+    figure: "pickup latency on an idle queue",
+    text: `The daemon does not LISTEN: an idle pool polls every \`pollMs\` (default 1 000 ms), so a job
+  enqueued by another process waits half a poll interval on average. graphile-worker and pg-boss
+  (with \`useListenNotify\`) are woken by NOTIFY. The next row shows the same pool when the enqueuer
+  wakes it, as the daemon's own ingress does. To close it: \`pg_notify\` in \`enqueueJobs\` (same
+  transaction, so a rolled-back enqueue wakes nobody) and a LISTEN connection in the pool that calls
+  \`wake()\`, keeping the poll as a backstop.`,
+  },
+  {
+    benchmark: 1,
+    figure: "wakes the pool",
+    text: `Even when woken, the pool's claim is two round trips (paused names, then the claim) and the
+  handler runs through \`runJob\` (logger child, metrics, abort signals) before the no-op starts.
+  Folding the paused-names filter into the claim statement would remove one round trip.`,
+  },
+  {
+    benchmark: 2,
+    figure: "",
+    text: `Both Groundcrew and @upstash/lock spend two REST requests per pair. @upstash/lock's acquire
+  is a plain \`SET NX PX\` and its release a 3-line compare-and-delete. Groundcrew's acquire script
+  also increments the fencing counter, writes a hash (owner, fence, label, since, renewals), sets the
+  TTL and adds the key to the lock index sorted set; its release compares owner *and* fence and removes
+  the index entry; and the client arms a heartbeat timer and a watchdog per lease. That is the price of
+  fencing and of \`listLocks\`. To close most of it: \`index: false\` skips the sorted set on both
+  sides (for callers that do not need \`listLocks\`); the fence and hash writes are the feature. The
+  TCP row is the limit without HTTP, JSON and base64 in between.`,
+  },
+  {
+    benchmark: 3,
+    figure: "rows/s",
+    text: `\`iterateBatches\` issues one keyset query per 1 000 rows (an index range scan, a round trip
+  and drizzle's row mapping each), so it is resumable from any batch and holds no snapshot or
+  cursor open between batches; the cursor streams one query and holds one snapshot for the whole
+  pass. To close it: a larger \`batchSize\` for narrow rows (5 000–10 000 cuts the per-query cost by
+  5–10×).`,
+  },
+  {
+    benchmark: 3,
+    figure: "peak RSS",
+    text: `Both stream; the small difference is one batch of rows plus drizzle's mapping objects and
+  when the garbage collector gets to them. It does not grow with the table (compare the 3,000,000-row
+  row when it was measured).`,
+  },
+  {
+    benchmark: 4,
+    figure: "parents/s",
+    text: `The single UPDATE recomputes every parent in one statement and one transaction; \`repairCounters\`
+  runs one statement per 1 000 parents, each with its own round trip, planning, and commit, so that no
+  transaction is long and the pass can stop and resume. To close it: a larger \`batchSize\`
+  (10 000 parents per range is still a short transaction here).`,
+  },
+  {
+    benchmark: 4,
+    figure: "longest",
+    text: `The per-parent loop's transactions are single-row UPDATEs, so they are shorter than a range
+  of 1 000 parents; it pays for that with one to two round trips per parent (see parents/s).`,
+  },
+  {
+    benchmark: 5,
+    figure: "rows/s",
+    text: `A plan problem in \`sweep\`: its batch statement \`DELETE … WHERE key IN (SELECT key … ORDER BY
+  marked_at LIMIT n FOR UPDATE SKIP LOCKED)\` is planned as a hash semi-join over a **sequential scan
+  of the whole table** (EXPLAIN ANALYZE on 100,000 rows: 76 ms per 500-row batch), so every batch
+  costs O(table) and a full sweep is quadratic; the run is cut off at the time cap. Writing the batch
+  as \`WHERE key = ANY(ARRAY(SELECT …))\` (3.3 ms) or \`WITH picked AS (SELECT …) DELETE … USING
+  picked\` (1.7 ms) makes it an index lookup per row; then the remaining gap to one DELETE is the
+  per-batch round trip and commit, which the default batch of 500 rows keeps short on purpose.`,
+  },
+  {
+    benchmark: 5,
+    figure: "longest",
+    text: `Each batch scans the table (see rows/s), so on a big table one 500-row batch can take as long
+  as deleting everything in one statement. Fixing the plan bounds a batch to a few ms.`,
+  },
+  {
+    benchmark: 6,
+    figure: "req/s",
+    text: `\`/health\` serves the cached result (2 s) of the coalesced probe run, so most requests do no
+  I/O; the difference to \`/health/live\` is building and serialising the bigger health document, and
+  the requests that arrive while a probe run is in flight wait for it. To close it: serialise the
+  cached document once per probe run instead of once per request.`,
+  },
+  {
+    benchmark: 6,
+    figure: "p99, healthy",
+    text: `Requests arriving during a probe run (every 2 s) wait for it (Postgres, Redis over REST, job
+  backlog, dead letters); that wait is the tail. Refreshing the cache in the background shortly
+  before it expires (stale-while-revalidate) would take the probes off the request path.`,
+  },
+  {
+    benchmark: 6,
+    figure: "blocked",
+    text: `Bounded by the deadline as designed: only the requests that arrive during the probe run wait,
+  at most the probe deadline, and the failing result is cached for 2 s.`,
+  },
+  {
+    benchmark: 7,
+    figure: "",
+    text: `Each delivery verifies a JWT (HMAC-SHA256 plus a SHA-256 of the body, through the official
+  Receiver), reads the (cached) backpressure decision and inserts one row with its own commit, on a
+  pool of concurrency + 4 connections; the bare handler does none of that, so the ratio is the cost of
+  "accepted" meaning "durably in the job table". To close it: group commit — collect the deliveries
+  that arrive within a few ms and insert them with one \`enqueueJobs\` call (one commit), answering
+  each delivery after that commit, so durability is unchanged.`,
+  },
+];
+
+/**
+ * The note for a figure where Groundcrew is behind, or undefined.
+ *
+ * @example
+ * ```ts
+ * noteFor(row); // "`enqueueJobs` is built for dedupe: …"
+ * ```
+ */
+export function noteFor(row: ResultRow): string | undefined {
+  const n = Number.parseInt(row.benchmark, 10);
+  return NOTES.find((note) => note.benchmark === n && row.figure.includes(note.figure))?.text;
+}
+
+/**
+ * Whether Groundcrew's value is worse than the peer's, given which direction is better.
+ *
+ * @example
+ * ```ts
+ * isBehind({ ...row, better: "higher", groundcrew: 1 }, 2); // true
+ * ```
+ */
+export function isBehind(row: ResultRow, peer: number | null): boolean {
+  if (row.groundcrew === null || peer === null) return false;
+  return row.better === "higher" ? row.groundcrew < peer : row.groundcrew > peer;
+}
