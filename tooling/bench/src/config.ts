@@ -5,6 +5,7 @@ export const BENCHMARKS = [
   "drain",
   "mutex",
   "iteration",
+  "iteration3m",
   "counters",
   "sweep",
   "health",
@@ -107,11 +108,13 @@ export function readConfig(
     }
     sizes[name as keyof BenchSizes] = Math.round(value);
   }
+  const rss3m = ["1", "true"].includes(pick("rss-3m", "BENCH_RSS_3M") ?? "");
+  if (rss3m && only.includes("iteration")) only.push("iteration3m");
   return {
     scale,
     runs,
     only: BENCHMARKS.filter((b) => only.includes(b)),
-    rss3m: ["1", "true"].includes(pick("rss-3m", "BENCH_RSS_3M") ?? ""),
+    rss3m,
     resultsPath: pick("results", "BENCH_RESULTS") ?? DEFAULT_RESULTS,
     sizes,
   };

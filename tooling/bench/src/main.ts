@@ -4,7 +4,7 @@ import { benchCounters } from "./counters.ts";
 import { benchDrain } from "./drain/index.ts";
 import { benchHealth } from "./http/health.ts";
 import { benchIngress } from "./http/ingress.ts";
-import { benchIteration } from "./iteration/index.ts";
+import { benchIteration, benchIteration3m } from "./iteration/index.ts";
 import { describeMachine } from "./machine.ts";
 import { benchMutex } from "./mutex.ts";
 import { writeResults } from "./results.ts";
@@ -20,6 +20,7 @@ const BENCHES: Partial<Record<BenchmarkName, Bench>> = {
   drain: benchDrain,
   mutex: benchMutex,
   iteration: benchIteration,
+  iteration3m: benchIteration3m,
   counters: benchCounters,
   sweep: benchSweep,
   ingress: benchIngress,
@@ -34,10 +35,7 @@ const rows: ResultRow[] = [];
 const timings: { name: string; seconds: number }[] = [];
 for (const name of config.only) {
   const bench = BENCHES[name];
-  if (!bench) {
-    log(`${name}: not implemented yet, skipped`);
-    continue;
-  }
+  if (!bench) throw new Error(`${name}: expected a benchmark function, found none`);
   const benchStarted = performance.now();
   log(`${name}: starting (scale ${config.scale}, ${config.runs} runs)`);
   rows.push(...(await bench(config, log)));

@@ -23,7 +23,7 @@ const VARIANTS = [
 /**
  * Builds a table of `iterationRows` rows of ~500 bytes in a fresh database, then reads it with
  * each variant in a child process per run (systems interleaved) and returns rows/s and peak
- * RSS medians. With `rss3m`, also peak RSS of iterateBatches and the cursor at 3,000,000 rows.
+ * RSS medians.
  *
  * @example
  * ```ts
@@ -40,9 +40,7 @@ export async function benchIteration(
     const built = await timed(() => createItems(database, "bench_items", n));
     log(`iteration: built ${n} rows in ${(built.ms / 1000).toFixed(1)} s`);
     const samples = await sampleVariants(database, "bench_items", VARIANTS, config, log);
-    const rows = iterationRows(samples, n, config);
-    if (config.rss3m) rows.push(await rssAt3m(database, config, log));
-    return rows;
+    return iterationRows(samples, n, config);
   } finally {
     await database.drop();
   }
@@ -119,6 +117,28 @@ function iterationRows(
       peers: peers(rss),
     },
   ];
+}
+
+/**
+ * The opt-in point (`rss3m`): peak RSS of iterateBatches and the cursor over 3,000,000 rows,
+ * in a database of its own; nothing without the flag.
+ *
+ * @example
+ * ```ts
+ * const rows = await benchIteration3m({ ...config, rss3m: true }, console.log);
+ * ```
+ */
+export async function benchIteration3m(
+  config: BenchConfig,
+  log: (line: string) => void,
+): Promise<ResultRow[]> {
+  if (!config.rss3m) return [];
+  const database = await createTestDatabase({ max: 2 });
+  try {
+    return [await rssAt3m(database, config, log)];
+  } finally {
+    await database.drop();
+  }
 }
 
 async function rssAt3m(
