@@ -3,7 +3,7 @@ import { defineTask } from "@groundcrew/core/run-once";
 import { defineConfig, type GroundcrewConfig } from "@groundcrew/daemon";
 import { sql } from "drizzle-orm";
 import { markIdleSessions } from "./admin-actions.ts";
-import { demoJobs, reindexJob } from "./jobs.ts";
+import { demoJobs } from "./jobs.ts";
 import { authors, posts, sessions } from "./schema.ts";
 
 /** Backlog depth of the low class at which new low work is deferred (the backpressure demo). */
@@ -27,20 +27,13 @@ export const backfillAuthorSlugs = defineTask({
  *
  * @example
  * ```ts
- * const config = demoConfig({ concurrency: 1, reindexLockTtlMs: 30_000 });
+ * const config = demoConfig({ concurrency: 1 });
  * ```
  */
-export function demoConfig(options: {
-  concurrency: number;
-  /** TTL of the reindex's mutex; see the README's "Known limits" for why it can be long. */
-  reindexLockTtlMs: number;
-}): GroundcrewConfig {
+export function demoConfig(options: { concurrency: number }): GroundcrewConfig {
   return defineConfig({
     database: { applicationName: "groundcrew-demo" },
-    jobs: {
-      ...demoJobs,
-      "demo.reindex-products": { ...reindexJob, lockTtlMs: options.reindexLockTtlMs },
-    },
+    jobs: demoJobs,
     schedules: {
       "demo-reindex": { cron: "*/30 * * * *", job: "demo.reindex-products" },
       "demo-counter-repair": { cron: "*/5 * * * *", job: "groundcrew.repair-counters" },

@@ -4,6 +4,7 @@ import { startQStash } from "@groundcrew/upstash-local/qstash";
 import { startRedisRest } from "@groundcrew/upstash-local/redis-rest";
 import { startEmbeddedPostgres } from "./embedded-postgres.ts";
 import type { DemoEnv } from "./env.ts";
+import { createDemoMemoryBackend } from "./memory-redis.ts";
 
 /** Where each dependency is, and whether the demo runs it in-process. */
 export interface Services {
@@ -57,7 +58,11 @@ async function embeddedDatabase(env: DemoEnv, closers: (() => Promise<void>)[]) 
 }
 
 async function embeddedRedis(closers: (() => Promise<void>)[]) {
-  const front = await startRedisRest({ port: 0, token: secret(), backend: "memory" });
+  const front = await startRedisRest({
+    port: 0,
+    token: secret(),
+    backend: createDemoMemoryBackend(),
+  });
   closers.push(() => front.close());
   return { url: front.url, token: front.token, embedded: true };
 }

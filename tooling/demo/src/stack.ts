@@ -88,11 +88,7 @@ async function startApps(
   // PGlite serializes every transaction: one worker keeps job transactions from queueing behind
   // each other (correct either way, since no transaction here waits on another connection).
   const concurrency = env.concurrency ?? (services.database.embedded ? 1 : 4);
-  // The in-memory Redis front fails every mutex renewal (a Lua number/string mismatch in its
-  // engine), so there the reindex's lease is taken long enough to never need one; the front
-  // lives in this process, so a crash cannot leave that lock behind. Real Redis: 30 s, renewed.
-  const reindexLockTtlMs = services.redis.embedded ? 30 * 60_000 : 30_000;
-  const config = demoConfig({ concurrency, reindexLockTtlMs });
+  const config = demoConfig({ concurrency });
   const daemon: Daemon = await startDaemon({
     env: loadEnv({
       DATABASE_URL: services.database.url,
