@@ -3,11 +3,9 @@
 import { createDatabase, type Database, migrate } from "@groundcrew/core/db";
 import { getJob } from "@groundcrew/core/jobs";
 import { type Daemon, loadEnv, startDaemon } from "@groundcrew/daemon";
+import { createEdge, parseEnv } from "@groundcrew/edge";
 import { type ServerType, serve } from "@hono/node-server";
 import { Redis } from "@upstash/redis";
-// The edge package exports "." → src/index.ts, which does not exist yet: import its modules by path.
-import { parseEnv } from "../../../apps/edge/src/env.ts";
-import { createEdge } from "../../../apps/edge/src/wiring.ts";
 import { markIdleSessions } from "./admin-actions.ts";
 import { demoAdminToken } from "./admin-token.ts";
 import { demoConfig } from "./config.ts";
@@ -126,7 +124,7 @@ async function startApps(
   });
   const edge = createEdge(edgeConfig, {
     db: database.db,
-    actions: [markIdleSessions] as never,
+    actions: [markIdleSessions],
     logger: {
       info: () => {},
       warn: (message, fields) =>
