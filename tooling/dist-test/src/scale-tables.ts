@@ -18,12 +18,14 @@ export interface NotRunOnce {
   attempts: number;
   runs: number;
   workers: string[];
+  lastError: string | null;
 }
 
 /** Jobs whose handler ran other than exactly once (none expected). */
 export async function jobsNotRunOnce(sql: postgres.Sql): Promise<NotRunOnce[]> {
   return sql<NotRunOnce[]>`
-    select j.id::int as id, j.name, j.attempts, count(r.job_id)::int as runs,
+    select j.id::int as id, j.name, j.attempts, j.last_error as "lastError",
+           count(r.job_id)::int as runs,
            array_agg(r.worker || '@' || to_char(r.at, 'HH24:MI:SS.MS') order by r.at) as workers
     from groundcrew.jobs j left join scale_runs r on r.job_id = j.id
     group by j.id having count(r.job_id) <> 1 order by j.id`;
