@@ -25,6 +25,8 @@ export interface BenchConfig {
   only: readonly BenchmarkName[];
   /** Also measure peak RSS at 3,000,000 rows (`--rss-3m` / `BENCH_RSS_3M=1`). */
   rss3m: boolean;
+  /** Only re-render RESULTS.md from the RESULTS.json of the last run (`--render`). */
+  render: boolean;
   /** Where RESULTS.md goes; "" = not written (`--results` / `BENCH_RESULTS`). */
   resultsPath: string;
   /** Sizes after scale and overrides (`--sizes drainJobs=20000,sweepRows=1000000` / `BENCH_SIZES`). */
@@ -115,6 +117,7 @@ export function readConfig(
     runs,
     only: BENCHMARKS.filter((b) => only.includes(b)),
     rss3m,
+    render: flags.has("render"),
     resultsPath: pick("results", "BENCH_RESULTS") ?? DEFAULT_RESULTS,
     sizes,
   };
@@ -138,7 +141,7 @@ function parseFlags(argv: readonly string[]): Map<string, string> {
     if (!arg.startsWith("--")) throw new Error(`expected a --flag, found "${arg}"`);
     const [name = "", inline] = arg.slice(2).split("=", 2);
     if (inline !== undefined) flags.set(name, inline);
-    else if (name === "rss-3m") flags.set(name, "1");
+    else if (name === "rss-3m" || name === "render") flags.set(name, "1");
     else flags.set(name, argv[++i] ?? "");
   }
   return flags;

@@ -7,7 +7,7 @@ import { benchIngress } from "./http/ingress.ts";
 import { benchIteration, benchIteration3m } from "./iteration/index.ts";
 import { describeMachine } from "./machine.ts";
 import { benchMutex } from "./mutex.ts";
-import { writeResults } from "./results.ts";
+import { rerenderResults, writeResults } from "./results.ts";
 import { benchSweep } from "./sweep.ts";
 import { type ResultRow, renderText } from "./table.ts";
 
@@ -28,6 +28,11 @@ const BENCHES: Partial<Record<BenchmarkName, Bench>> = {
 };
 
 const config = readConfig(process.argv.slice(2), process.env);
+if (config.render) {
+  rerenderResults(config.resultsPath);
+  console.log(`re-rendered ${config.resultsPath}`);
+  process.exit(0);
+}
 const log = (line: string) => console.error(`[bench] ${line}`);
 const machine = await describeMachine();
 const started = performance.now();

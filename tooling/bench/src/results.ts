@@ -1,5 +1,5 @@
 // Writes RESULTS.md: machine, date, sizes, the table, and notes where Groundcrew is behind.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { type BenchConfig, ISSUE_SIZES } from "./config.ts";
 import type { Machine } from "./machine.ts";
 import { isBehind, noteFor } from "./notes.ts";
@@ -15,7 +15,8 @@ export interface ResultsInput {
 }
 
 /**
- * Writes the results file (overwriting it).
+ * Writes the results file (overwriting it) and the raw figures beside it (`RESULTS.json`), from
+ * which {@link rerenderResults} can rebuild it after the notes change.
  *
  * @example
  * ```ts
@@ -23,7 +24,29 @@ export interface ResultsInput {
  * ```
  */
 export function writeResults(path: string, input: ResultsInput): void {
-  writeFileSync(path, renderResults(input, new Date()));
+  const date = new Date();
+  writeFileSync(
+    jsonPath(path),
+    `${JSON.stringify({ ...input, date: date.toISOString() }, null, 2)}\n`,
+  );
+  writeFileSync(path, renderResults(input, date));
+}
+
+/**
+ * Rebuilds the results file from the `RESULTS.json` of the last run (same figures and date).
+ *
+ * @example
+ * ```ts
+ * rerenderResults("RESULTS.md");
+ * ```
+ */
+export function rerenderResults(path: string): void {
+  const saved = JSON.parse(readFileSync(jsonPath(path), "utf8")) as ResultsInput & { date: string };
+  writeFileSync(path, renderResults(saved, new Date(saved.date)));
+}
+
+function jsonPath(path: string): string {
+  return `${path.replace(/\.md$/, "")}.json`;
 }
 
 /** The results file's text. */
