@@ -47,7 +47,7 @@ const reindex: Step = async ({ database }, { line }) => {
     dedupeKey: "demo:reindex:initial",
   });
   const from = progress
-    ? ` resuming from its checkpoint at ${progress.processed.toLocaleString("en")} rows`
+    ? `, resuming from its checkpoint at ${progress.processed.toLocaleString("en")} rows`
     : "";
   line(
     "▶",
