@@ -1,0 +1,146 @@
+// Redis loses a held lock (a restart of a Redis without persistence, or the lock keys flushed)
+// while holder A keeps committing fenced writes. Holder B then acquires the lock. A's signal must
+// fire or its writes be refused, B must get going (after repairing the fence counter when Redis
+// lost it), and the commits in Postgres must never interleave two holders.
+import { acquire, type Lease, repairFence } from "@groundcrew/core/mutex";
+import { createTestDatabase, type TestDatabase } from "@groundcrew/testing";
+import { type RedisRest, startRedisRest } from "@groundcrew/upstash-local/redis-rest";
+import { Redis } from "@upstash/redis";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  createCommitsTable,
+  type HolderResult,
+  interleavedCommits,
+  writeWhileHeld,
+} from "../src/fenced-holder.ts";
+import { scaled, until } from "../src/mode.ts";
+import { type PrivateRedis, startPrivateRedis } from "../src/private-redis.ts";
+
+const TTL_MS = 1_500;
+const ROUNDS = scaled(2, 10);
+
+let database: TestDatabase;
+let server: PrivateRedis;
+let front: RedisRest;
+const token = `reliability-${crypto.randomUUID()}`;
+const client = () => new Redis({ url: front.url, token, retry: { retries: 1, backoff: () => 50 } });
+
+beforeAll(async () => {
+  [database, server] = await Promise.all([createTestDatabase(), startPrivateRedis()]);
+  front = await startRedisRest({ token, backend: "redis", redisUrl: server.url });
+  await createCommitsTable(database);
+});
+afterAll(async () => {
+  await front?.close();
+  await server?.stop();
+  await database?.drop();
+});
+
+async function grant(redis: Redis, key: string, holder: string, heartbeat = true): Promise<Lease> {
+  // Right after a restart the front may answer 503 until it reconnects: retry the acquire.
+  return until(
+    `${holder} to acquire ${key}`,
+    10_000,
+    async () => {
+      const result = await acquire(redis, key, {
+        ttlMs: TTL_MS,
+        waitMs: 3 * TTL_MS,
+        holderId: holder,
+        index: false,
+        heartbeat,
+      }).catch(() => undefined);
+      return result?.acquired ? result.lease : undefined;
+    },
+    50,
+  );
+}
+
+async function commitsOf(holder: string, resource: string): Promise<number> {
+  const [row] = await database.sql<{ n: number }[]>`
+    select count(*)::int as n from lock_commits where resource = ${resource} and holder = ${holder}`;
+  return row?.n ?? 0;
+}
+
+/** B's side: write; when refused on a fresh lease, repair the fence counter and re-acquire. */
+async function secondHolder(redis: Redis, key: string, resource: string) {
+  const results: HolderResult[] = [];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const lease = await grant(redis, key, "B");
+    const result = await writeWhileHeld(database, "B", lease, resource, { limit: 20 });
+    results.push(result);
+    if (result.ended !== "refused") {
+      await lease.release();
+      return results;
+    }
+    await repairFence(redis, key, database.db, resource);
+    await lease.release();
+  }
+  return results;
+}
+
+async function scenario(
+  fault: "restart" | "flush",
+  round: number,
+  warmGrants: number,
+  heartbeatA = true,
+) {
+  const resource = `res:${fault}:${round}:${warmGrants}`;
+  const key = `lk:${resource}`;
+  const redisA = client();
+  for (let i = 0; i < warmGrants; i++) await (await grant(redisA, key, "warm")).release();
+  const leaseA = await grant(redisA, key, "A", heartbeatA);
+  const runA = writeWhileHeld(database, "A", leaseA, resource, { limit: 1_000_000 });
+  await until(
+    "A to commit",
+    10_000,
+    async () => (await commitsOf("A", resource)) >= 3 || undefined,
+  );
+  if (fault === "restart") await server.restart();
+  else await redisA.del(key, `${key}:fence`);
+  const resultsB = await secondHolder(client(), key, resource);
+  const resultA = await runA;
+  await leaseA.release();
+  return { resource, fenceA: leaseA.fence, resultA, resultsB };
+}
+
+describe("Redis loses a held lock", () => {
+  for (const fault of ["restart", "flush"] as const) {
+    test(`${fault}: A's signal fires or its writes are refused, B proceeds, commits never interleave (${ROUNDS} rounds)`, async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const { resource, fenceA, resultA, resultsB } = await scenario(fault, round, 2 + round);
+        console.log(
+          JSON.stringify({ test: "redis-faults", fault, round, fenceA, resultA, resultsB }),
+        );
+        expect(["signal", "refused"]).toContain(resultA.ended);
+        const lastB = resultsB.at(-1);
+        expect(lastB?.ended).toBe("limit");
+        expect(lastB?.fence).toBeGreaterThan(fenceA);
+        expect(await interleavedCommits(database)).toEqual([]);
+        const [afterB] = await database.sql`
+          select count(*)::int as n from lock_commits
+          where resource = ${resource} and holder = 'A' and id > (
+            select min(id) from lock_commits where resource = ${resource} and holder = 'B')`;
+        expect(afterB).toEqual({ n: 0 });
+      }
+    });
+  }
+});
+
+describe("Redis loses the fence counter of a lock's first holder", () => {
+  // KNOWN BUG (core mutex, reported to the lead): assertFence accepts an EQUAL fence from any
+  // owner. A lock's first grant has fence 1; when Redis loses the counter, the next grant is
+  // fence 1 again, no write is refused (so nothing triggers repairFence), and the stale first
+  // holder and the new one both commit, interleaved, until the stale holder's deadline. This
+  // test pins the current behaviour; when core refuses an equal fence from another owner, it
+  // fails: then assert `interleavedCommits` is empty instead.
+  test("KNOWN BUG: after a flush under fence 1, the stale first holder and the new holder both commit", async () => {
+    // A without heartbeat: a holder that does not notice the loss before its local deadline
+    // (a paused or partitioned process); only the fence can stop it.
+    const { resource, fenceA, resultA, resultsB } = await scenario("flush", 0, 0, false);
+    console.log(JSON.stringify({ test: "redis-faults-known-bug", fenceA, resultA, resultsB }));
+    expect(fenceA).toBe(1);
+    expect(resultsB.map((r) => [r.fence, r.ended])).toEqual([[1, "limit"]]);
+    const interleaved = await interleavedCommits(database);
+    expect(interleaved.filter((row) => row.resource === resource).length).toBeGreaterThan(0);
+  });
+});
