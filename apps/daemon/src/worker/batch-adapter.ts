@@ -1,4 +1,5 @@
 import { runBatchJob } from "@groundcrew/core/batches";
+import { linkSignals } from "./link-signals.ts";
 import type { RunBatch } from "./run-job.ts";
 
 /**
@@ -28,10 +29,11 @@ export const runBatchAdapter: RunBatch = async (db, definition, options) => {
       return definition.processBatch(rows, ctx);
     },
   };
+  const linked = linkSignals([options.signal, stopBetweenBatches.signal]);
   const result = await runBatchJob(db, job, {
     jobKey: options.jobKey,
     fence: options.fence,
-    signal: AbortSignal.any([options.signal, stopBetweenBatches.signal]),
+    signal: linked.signal,
     clock: options.clock,
     onProgress: (p) =>
       options.onProgress({
@@ -40,6 +42,6 @@ export const runBatchAdapter: RunBatch = async (db, definition, options) => {
         ratePerSec: p.ratePerSec,
         etaMs: p.etaMs,
       }),
-  });
+  }).finally(() => linked.dispose());
   return { interrupted: result.status === "aborted", output: result };
 };

@@ -3,6 +3,7 @@ import type { Job } from "@groundcrew/core/jobs";
 import type { Logger } from "pino";
 import type { JobContext, JobProgress } from "./job-context.ts";
 import { batchJobOf, type RegisteredJob } from "./job-registry.ts";
+import { linkSignals } from "./link-signals.ts";
 import type { HeldLease, RunJobDeps } from "./run-job-types.ts";
 
 /**
@@ -60,7 +61,8 @@ export async function executeJob(
       }),
     lease: run.lease,
     logger: run.logger,
-    signal: AbortSignal.any([run.signal, deps.shutdown]),
+    // Ends with the run (runJob aborts run.signal when it finishes), which also unlinks it.
+    signal: linkSignals([run.signal, deps.shutdown]).signal,
     progress,
   };
   const value = await definition.run(ctx);

@@ -1,7 +1,6 @@
-import { failJob, type Job } from "@groundcrew/core/jobs";
+import { failJob, type Job, releaseJob } from "@groundcrew/core/jobs";
 import type { Logger } from "pino";
 import type { RegisteredJob } from "./job-registry.ts";
-import { releaseJob } from "./release-job.ts";
 import type { RunJobDeps, RunJobOutcome } from "./run-job-types.ts";
 
 /**
@@ -38,9 +37,9 @@ export async function takeLock(
   await releaseJob(deps.db, {
     id: job.id,
     workerId: deps.workerId,
-    runAt: deps.clock.now() + Math.max(result.retryAfterMs, 100),
+    delayMs: Math.max(Math.ceil(result.retryAfterMs), 100),
     reason: `lock ${key} busy`,
-    now: deps.clock.now(),
+    clock: deps.clock,
   });
   return "busy" as const;
 }
@@ -54,13 +53,11 @@ export async function takeLock(
  * ```
  */
 export async function release(job: Job, deps: RunJobDeps, reason: string): Promise<RunJobOutcome> {
-  const now = deps.clock.now();
   const ok = await releaseJob(deps.db, {
     id: job.id,
     workerId: deps.workerId,
-    runAt: now,
     reason,
-    now,
+    clock: deps.clock,
   });
   return ok ? "interrupted" : "lost";
 }

@@ -1,6 +1,7 @@
 import { completeJob, type Job, PermanentJobError } from "@groundcrew/core/jobs";
 import { executeJob } from "./execute-job.ts";
 import { fail, release, takeLock } from "./job-outcomes.ts";
+import { linkSignals } from "./link-signals.ts";
 import type { RunJobDeps, RunJobOutcome } from "./run-job-types.ts";
 
 export type {
@@ -51,8 +52,8 @@ export async function runJob(
   const lock = await takeLock(job, registered, deps, logger);
   if (lock === "busy") return finish("lock-busy");
   if (lock) deps.heldLeases?.add(lock);
-  const controller = new AbortController();
-  const signal = AbortSignal.any([jobSignal, controller.signal, ...(lock ? [lock.signal] : [])]);
+  const run = linkSignals([jobSignal, lock ? lock.signal : undefined]);
+  const { signal } = run;
   try {
     const output = await executeJob(job, registered, { signal, lease: lock, logger }, deps);
     if (deps.shutdown.aborted && output.interrupted) {
@@ -74,7 +75,7 @@ export async function runJob(
     }
     return finish(await fail(job, error, deps, logger));
   } finally {
-    controller.abort();
+    run.abort(new Error("job run ended"));
     await lock
       ?.release()
       .catch((err: Error) => logger.warn({ err: err.message }, "lock release failed"));

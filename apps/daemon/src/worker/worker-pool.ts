@@ -1,4 +1,5 @@
 import { claimJobs, heartbeatJobs, type Job, reapExpiredLeases } from "@groundcrew/core/jobs";
+import { type LinkedSignal, linkSignals } from "./link-signals.ts";
 import { type HeldLease, type RunJobDeps, type RunJobOutcome, runJob } from "./run-job.ts";
 
 /** After the shutdown timeout, how long cancelled jobs get to roll back and release. */
@@ -49,7 +50,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const hardStop = new AbortController();
   const heldLeases = new Set<HeldLease>();
   const deps: RunJobDeps = { ...options, shutdown: shutdown.signal, heldLeases };
-  const running = new Map<number, { abort: AbortController; done: Promise<void> }>();
+  const running = new Map<number, { abort: LinkedSignal; done: Promise<void> }>();
   let wakeUp: (() => void) | undefined;
   // A wake() that arrives while a claim is in flight must not be lost.
   let wakeRequested = false;
@@ -62,11 +63,12 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const log = options.logger;
 
   const startJob = (job: Job) => {
-    const abort = new AbortController();
-    const done = runJob(job, AbortSignal.any([abort.signal, hardStop.signal]), deps)
+    const abort = linkSignals([hardStop.signal]);
+    const done = runJob(job, abort.signal, deps)
       .then((outcome) => options.onJobDone?.(job, outcome))
       .catch((err: Error) => log.error({ jobId: job.id, err: err.message }, "job run crashed"))
       .finally(() => {
+        abort.dispose();
         running.delete(job.id);
         wake();
       });
