@@ -105,6 +105,10 @@ async function runScheduledJob(demo: DemoProcess) {
 
 /** HTTP traffic while the worker is busy with the scenario's reindex and backlog. */
 async function trafficUnderLoad() {
+  const busy = (await status()).jobs.filter(
+    (j) => j.status === "running" || j.status === "pending",
+  );
+  expect(busy.length).toBeGreaterThan(0);
   const paths = ["/health/ready", "/health", "/demo/status", "/admin/actions", "/admin/audit"];
   const answers = await Promise.all(
     Array.from({ length: 30 }, (_, i) => call(paths[i % paths.length] as string)),

@@ -83,17 +83,23 @@ const sweep: Step = async (stack, { line }) => {
   await client.publishJSON({ url: `${stack.daemonUrl}/qstash/groundcrew.sweep`, body: {} });
 };
 
+type HealthDoc = {
+  status: string;
+  checks?: Record<string, { status: string; observedValue?: unknown }[]>;
+};
+
+async function healthLine(url: string): Promise<string> {
+  const doc = (await (await fetch(url)).json()) as HealthDoc;
+  const checks = Object.entries(doc.checks ?? {}).map(([name, [first]]) => {
+    const value = first?.observedValue === undefined ? "" : `(${first.observedValue})`;
+    return `${name}=${first?.status}${value}`;
+  });
+  return `${doc.status} — ${checks.join(", ")}`;
+}
+
 const health: Step = async (stack, { line }) => {
-  const res = await fetch(`${stack.edgeUrl}/health`);
-  const doc = (await res.json()) as {
-    status: string;
-    checks?: Record<string, { status: string; observedValue?: unknown }[]>;
-  };
-  const checks = Object.entries(doc.checks ?? {}).map(
-    ([name, [first]]) =>
-      `${name}=${first?.status}${first?.observedValue === undefined ? "" : `(${first.observedValue})`}`,
-  );
-  line("♥", `health: ${doc.status} — ${checks.join(", ")}`);
+  line("♥", `edge health: ${await healthLine(`${stack.edgeUrl}/health`)}`);
+  line("♥", `daemon health: ${await healthLine(`${stack.daemonUrl}/health`)}`);
 };
 
 /** The HTTP/Redis steps, in order. */
