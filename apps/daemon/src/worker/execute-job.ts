@@ -65,6 +65,7 @@ export async function executeJob(
     signal: linkSignals([run.signal, deps.shutdown]).signal,
     progress,
   };
-  const value = await definition.run(ctx);
-  return { interrupted: ctx.signal.aborted, value };
+  // A plain job that returns has done its work, even if a stop was requested meanwhile; one
+  // that honours the signal throws instead, and is released (shutdown) or retried (lost lease).
+  return { interrupted: false, value: await definition.run(ctx) };
 }
