@@ -9,7 +9,14 @@ import { authors, posts, sessions } from "./schema.ts";
 /** Backlog depth of the low class at which new low work is deferred (the backpressure demo). */
 export const LOW_DEFER_AT_DEPTH = 20;
 
-/** Run once per database: fill `authors.slug`. The second start reports "already done". */
+/**
+ * Run once per database: fill `authors.slug`. The second start reports "already done".
+ *
+ * @example
+ * ```ts
+ * await runPending(db, [backfillAuthorSlugs], { actor: "demo" });
+ * ```
+ */
 export const backfillAuthorSlugs = defineTask({
   name: "2026-11-demo-backfill-author-slugs",
   description: "Fill demo.authors.slug from the name",

@@ -13,7 +13,14 @@ export interface ReindexPayload {
   pass: string;
 }
 
-/** Rebuilds `demo.product_search` from `demo.products` by keyset, one checkpoint per batch. */
+/**
+ * Rebuilds `demo.product_search` from `demo.products` by keyset, one checkpoint per batch.
+ *
+ * @example
+ * ```ts
+ * await runBatchJob(db, reindexProducts, { jobKey: "reindex-products:initial" });
+ * ```
+ */
 export const reindexProducts = defineBatchJob({
   name: "demo.reindex-products",
   source: {
@@ -43,14 +50,29 @@ export const reindexProducts = defineBatchJob({
   },
 });
 
-/** Gives a payload without `pass` one named after the current minute (a scheduled pass). */
+/**
+ * Gives a payload without `pass` one named after the current minute (a scheduled pass). Runs at
+ * ingress, so the pass is fixed in the stored payload and a resumed job keeps its checkpoint.
+ *
+ * @example
+ * ```ts
+ * stampPass({}); // { pass: "2026-11-28T11:30" }
+ * ```
+ */
 export function stampPass(payload: unknown): ReindexPayload {
   const pass = (payload as Partial<ReindexPayload> | null)?.pass;
   if (typeof pass === "string" && pass !== "") return { pass };
   return { pass: new Date().toISOString().slice(0, 16) };
 }
 
-/** The reindex as a daemon batch job: `pass` picks the checkpoint key. */
+/**
+ * The reindex as a daemon batch job: `pass` picks the checkpoint key.
+ *
+ * @example
+ * ```ts
+ * defineConfig({ jobs: { "demo.reindex-products": reindexJob } });
+ * ```
+ */
 export const reindexJob = {
   kind: "batch",
   class: "default",
@@ -60,7 +82,14 @@ export const reindexJob = {
   parsePayload: stampPass,
 } satisfies BatchJobDefinition<ReindexPayload>;
 
-/** The demo's jobs by name, for `defineConfig({ jobs })`. */
+/**
+ * The demo's jobs by name, for `defineConfig({ jobs })`.
+ *
+ * @example
+ * ```ts
+ * defineConfig({ jobs: demoJobs });
+ * ```
+ */
 export const demoJobs: NonNullable<GroundcrewConfig["jobs"]> = {
   "demo.reindex-products": reindexJob,
   "demo.import-feed": {

@@ -102,7 +102,14 @@ const health: Step = async (stack, { line }) => {
   line("♥", `daemon health: ${await healthLine(`${stack.daemonUrl}/health`)}`);
 };
 
-/** The HTTP/Redis steps, in order. */
+/**
+ * The HTTP/Redis steps, in order (run after the database steps by `runScenario`).
+ *
+ * @example
+ * ```ts
+ * for (const [name, step] of HTTP_STEPS) await step(stack, reporter);
+ * ```
+ */
 export const HTTP_STEPS: readonly [string, Step][] = [
   ["admin action", adminAction],
   ["cache bump", cacheBump],
