@@ -111,7 +111,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const decide = createBackpressure(db, config, clock);
   const health = createHealth({ db, redis, config, clock });
   const app = createIngressApp({
-    verify: (request) => receiver.verify(request),
+    verify: (request) =>
+      receiver.verify({ ...request, clockTolerance: config.qstash?.clockToleranceSeconds ?? 5 }),
     publicUrl,
     pathPrefix: config.qstash?.pathPrefix,
     findJob: (name) => registry.get(name),

@@ -89,6 +89,22 @@ describe("POST /qstash/:job", () => {
     expect(reply.status).toBe(200);
   });
 
+  test("a few seconds of clock skew are tolerated; an expired or far-future token is not", async () => {
+    const url = `${daemon.url}/qstash/collect`;
+    const post = (signedAt: number, id: string) =>
+      fetch(url, {
+        method: "POST",
+        body: "{}",
+        headers: {
+          "upstash-signature": sign(KEYS.current, url, "{}", signedAt),
+          "upstash-message-id": id,
+        },
+      });
+    expect((await post(Date.now() + 3_000, "msg_skew")).status).toBe(200);
+    expect((await post(Date.now() + 60_000, "msg_future")).status).toBe(401);
+    expect((await post(Date.now() - 400_000, "msg_expired")).status).toBe(401);
+  });
+
   test("an unknown job is answered 489 with Upstash-NonRetryable-Error so QStash stops", async () => {
     const reply = await deliver(daemon, "no-such-job", "{}");
     expect(reply.status).toBe(489);

@@ -72,8 +72,11 @@ export interface GroundcrewConfig {
   database?: { max?: number; statementTimeoutMs?: number; applicationName?: string };
   /** Prefix of every Redis key the daemon writes (mutexes). Default "groundcrew:". */
   redis?: { keyPrefix?: string };
-  /** The path prefix QStash delivers to. Default "/qstash". */
-  qstash?: { pathPrefix?: string };
+  /**
+   * Ingress: the path prefix QStash delivers to (default "/qstash"), and how far apart this
+   * machine's clock and QStash's may be for the signature's nbf/exp (default 5 s).
+   */
+  qstash?: { pathPrefix?: string; clockToleranceSeconds?: number };
   /** The user's jobs by name. */
   // biome-ignore lint/suspicious/noExplicitAny: payload types differ per job.
   jobs?: Record<string, JobDefinition<any>>;
