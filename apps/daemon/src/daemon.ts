@@ -17,6 +17,7 @@ import {
 import { type Env, requireEnv } from "./env.ts";
 import { createIngressApp } from "./ingress/app.ts";
 import { createBackpressure } from "./ingress/backpressure-adapter.ts";
+import { findDeliveredJob } from "./ingress/find-delivered-job.ts";
 import { createHealth } from "./observability/health.ts";
 import { createLogger } from "./observability/logger.ts";
 import { createMetrics, type DaemonMetrics } from "./observability/metrics.ts";
@@ -117,6 +118,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     pathPrefix: config.qstash?.pathPrefix,
     findJob: (name) => registry.get(name),
     decide: (jobClass) => decide(jobClass),
+    findDelivered: (name, dedupeKey) => findDeliveredJob(db, name, dedupeKey),
     enqueue: async (spec) => {
       const result = await enqueueJob(db, spec, { clock });
       pool.wake();

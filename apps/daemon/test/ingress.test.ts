@@ -45,6 +45,19 @@ describe("POST /qstash/:job", () => {
     expect(jobs[0]?.payload).toEqual({ batch: 1 });
   });
 
+  test("a redelivery (Upstash-Retried > 0) after the job finished is still a duplicate", async () => {
+    const first = await deliver(daemon, "collect", "{}", {
+      "upstash-message-id": "msg_lost_reply",
+    });
+    const { jobId } = await first.json();
+    await database.sql`update groundcrew.jobs set status = 'done' where id = ${jobId}`;
+    const again = await deliver(daemon, "collect", "{}", {
+      "upstash-message-id": "msg_lost_reply",
+      "upstash-retried": "1",
+    });
+    expect(await again.json()).toEqual({ outcome: "duplicate", jobId });
+  });
+
   test("a forged delivery (wrong key) is refused with 401 and enqueues nothing", async () => {
     const before = (await jobsNamed("collect")).length;
     const url = `${daemon.url}/qstash/collect`;
@@ -141,7 +154,7 @@ describe("observability", () => {
     expect(reply.status).toBe(200);
     const text = await reply.text();
     expect(text).toMatch(
-      /groundcrew_qstash_deliveries_total\{job="collect",outcome="duplicate"\} 2/,
+      /groundcrew_qstash_deliveries_total\{job="collect",outcome="duplicate"\} 3/,
     );
     expect(text).toMatch(
       /groundcrew_qstash_deliveries_total\{job="collect",outcome="unauthorized"\} \d/,

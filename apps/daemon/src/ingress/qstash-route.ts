@@ -35,6 +35,8 @@ export interface QStashRouteDeps {
     actor: string;
     requestId: string;
   }): Promise<{ id: number; created: boolean }>;
+  /** A job already enqueued for this delivery in any status (checked for redeliveries only). */
+  findDelivered?(name: string, dedupeKey: string): Promise<number | undefined>;
   clock: Clock;
   logger: Logger;
   metrics: DaemonMetrics;
@@ -91,6 +93,15 @@ async function enqueueDelivery(
   deps: QStashRouteDeps,
   d: { name: string; job: IngressJob; payload: unknown; messageId: string; log: Logger },
 ): Promise<Response> {
+  const dedupeKey = `qstash:${d.messageId}`;
+  if (Number(c.req.header("upstash-retried") ?? 0) > 0 && deps.findDelivered) {
+    const earlier = await deps.findDelivered(d.name, dedupeKey);
+    if (earlier !== undefined) {
+      deps.metrics.deliveries.inc({ job: d.name, outcome: "duplicate" });
+      d.log.info({ jobId: earlier }, "qstash redelivery of an accepted message");
+      return c.json({ outcome: "duplicate", jobId: earlier }, 200);
+    }
+  }
   const decision = await deps.decide(d.job.class);
   deps.metrics.backpressureDecisions.inc({ class: d.job.class, action: decision.action });
   if (decision.action === "skip") {
@@ -106,7 +117,7 @@ async function enqueueDelivery(
     class: d.job.class,
     maxAttempts: d.job.maxAttempts,
     runAt: deps.clock.now() + delayMs,
-    dedupeKey: `qstash:${d.messageId}`,
+    dedupeKey,
     actor:
       c.req.header("groundcrew-actor") ??
       stringField(d.payload, "actor") ??
