@@ -10,8 +10,31 @@ export interface DemoAdminToken {
 }
 
 /**
- * Reads the demo admin token from the data dir, or creates it (mode 0600), so a restart keeps
- * the same token and an open console session's token stays valid.
+ * Reads a secret kept in `<dataDir>/<name>`, or creates it (mode 0600) with `prefix` and 36
+ * random hex characters, so a restart keeps it.
+ *
+ * @example
+ * ```ts
+ * const secret = await keptSecret(".groundcrew", "session-secret", "");
+ * ```
+ */
+export async function keptSecret(dataDir: string, name: string, prefix: string): Promise<string> {
+  const file = join(dataDir, name);
+  let secret = await readFile(file, "utf8").then(
+    (text) => text.trim(),
+    () => "",
+  );
+  if (secret.length < 32) {
+    secret = `${prefix}${randomBytes(18).toString("hex")}`;
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  }
+  return secret;
+}
+
+/**
+ * The demo admin token from the data dir (created on first start), so a restart keeps the same
+ * token and the user's console login stays valid.
  *
  * @example
  * ```ts
@@ -19,15 +42,6 @@ export interface DemoAdminToken {
  * ```
  */
 export async function demoAdminToken(dataDir: string): Promise<DemoAdminToken> {
-  const file = join(dataDir, "admin-token");
-  let token = await readFile(file, "utf8").then(
-    (text) => text.trim(),
-    () => "",
-  );
-  if (token.length < 16) {
-    token = `gc_demo_${randomBytes(18).toString("hex")}`;
-    await mkdir(dataDir, { recursive: true });
-    await writeFile(file, `${token}\n`, { mode: 0o600 });
-  }
+  const token = await keptSecret(dataDir, "admin-token", "gc_demo_");
   return { entry: `demo:${token}`, token };
 }
