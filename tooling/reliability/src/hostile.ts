@@ -16,6 +16,7 @@ export const INJECTIONS = [
   "\u0000",
   "../../etc/passwd",
   "<script>alert(1)</script>",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal injection string.
   "${jndi:ldap://x/a}",
   "{{7*7}}",
   "__proto__",
@@ -89,7 +90,7 @@ export const hostileHeaders: fc.Arbitrary<Record<string, string>> = fc
   .map(([extra, type]) => (type === null ? extra : { ...extra, "content-type": type }));
 
 /** A body: nothing, hostile text, JSON of any shape, a hostile form, random bytes, or too big. */
-export const hostileBody: fc.Arbitrary<string | Uint8Array | undefined> = fc.oneof(
+export const hostileBody: fc.Arbitrary<string | Blob | undefined> = fc.oneof(
   fc.constant(undefined),
   hostileString,
   fc.jsonValue().map((v) => JSON.stringify(v)),
@@ -99,7 +100,7 @@ export const hostileBody: fc.Arbitrary<string | Uint8Array | undefined> = fc.one
       hostileString,
     )
     .map((form) => new URLSearchParams(form).toString()),
-  fc.uint8Array({ maxLength: 2_000 }),
+  fc.uint8Array({ maxLength: 2_000 }).map((bytes) => new Blob([new Uint8Array(bytes)])),
   fc.constantFrom(70_000, 1_100_000).map((n) => "x".repeat(n)),
 );
 

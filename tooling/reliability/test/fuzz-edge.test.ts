@@ -133,7 +133,7 @@ async function send(
   p: string,
   q: string,
   headers: Record<string, string>,
-  body: string | Uint8Array | undefined,
+  body: string | Blob | undefined,
 ) {
   const hasBody = m !== "GET" && m !== "HEAD" && body !== undefined;
   const res = await app.request(`${p}${q ? `?${q}` : ""}`, {
