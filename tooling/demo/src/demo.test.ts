@@ -127,6 +127,9 @@ describe("npm start (the demo process)", () => {
     expect(statuses.every((s) => s === 200)).toBe(true);
     expect(adminJob.status).toBe("done");
     expect(scheduledJob.name).toBe("groundcrew.repair-counters");
+    const intruder = startDemoProcess({ ...env, PORT: "0", GROUNDCREW_DAEMON_PORT: "0" });
+    expect(await intruder.exited).toBe(1);
+    expect(intruder.output()).toContain("expected no other Groundcrew demo using it");
     const before = await status();
     expect(before.seed?.rows).toBe(10_000);
     expect(await stop(first)).toBe(0);

@@ -1,4 +1,5 @@
 // `npm start`: the whole Groundcrew stack in one process (see ../README.md).
+import { DataDirBusyError } from "./data-dir-lock.ts";
 import { DemoEnvError, loadDemoEnv } from "./env.ts";
 import { createReporter } from "./reporter.ts";
 import { runScenario } from "./scenario.ts";
@@ -64,7 +65,8 @@ main().then(
     process.exitCode = code;
   },
   (err: Error) => {
-    console.error(`groundcrew demo failed to start: ${err.stack ?? err.message}`);
+    const detail = err instanceof DataDirBusyError ? err.message : (err.stack ?? err.message);
+    console.error(`groundcrew demo failed to start: ${detail}`);
     process.exitCode = 1;
   },
 );

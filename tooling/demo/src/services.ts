@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { startQStash } from "@groundcrew/upstash-local/qstash";
 import { startRedisRest } from "@groundcrew/upstash-local/redis-rest";
+import { lockDataDir } from "./data-dir-lock.ts";
 import { startEmbeddedPostgres } from "./embedded-postgres.ts";
 import type { DemoEnv } from "./env.ts";
 import { createDemoMemoryBackend } from "./memory-redis.ts";
@@ -49,6 +50,7 @@ export async function startServices(env: DemoEnv): Promise<Services> {
 }
 
 async function embeddedDatabase(env: DemoEnv, closers: (() => Promise<void>)[]) {
+  closers.push(await lockDataDir(env.dataDir));
   const pg = await startEmbeddedPostgres({
     dataDir: join(env.dataDir, "pglite"),
     maxConnections: EMBEDDED_POOL_MAX + 2,
