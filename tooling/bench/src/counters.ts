@@ -82,6 +82,7 @@ export async function benchCounters(
     figure,
     better,
     groundcrew: value(VARIANTS[0]?.name ?? "", pick),
+    runs: (samples.get(VARIANTS[0]?.name ?? "") ?? []).map(pick),
     peers: VARIANTS.slice(1).map((v) => ({ name: v.name, value: value(v.name, pick) })),
   });
   return [

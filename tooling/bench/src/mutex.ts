@@ -157,6 +157,7 @@ function rows(samples: Map<string, MutexSample[]>, config: BenchConfig): ResultR
     figure,
     better,
     groundcrew: value(ours?.name ?? "", pick),
+    runs: (samples.get(ours?.name ?? "") ?? []).map(pick),
     peers: peers.map((p) => ({ name: p.name, value: value(p.name, pick) })),
   });
   return [

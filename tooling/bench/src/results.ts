@@ -81,6 +81,10 @@ ${renderMarkdown(rows)}
 
 ${behindNotes(rows)}
 
+## Groundcrew's value in each run
+
+${spread(rows)}
+
 ## How each figure is measured
 
 ${METHOD}
@@ -106,6 +110,7 @@ function optIn(input: ResultsInput): string {
 
 function behindNotes(rows: readonly ResultRow[]): string {
   const parts: string[] = [];
+  const printed = new Set<string>();
   for (const row of rows) {
     const behind = row.peers.filter((p) => isBehind(row, p.value));
     if (behind.length === 0) continue;
@@ -116,10 +121,29 @@ function behindNotes(rows: readonly ResultRow[]): string {
       )
       .join("; ");
     parts.push(
-      `- **${row.benchmark} — ${row.figure}**: Groundcrew ${formatNumber(row.groundcrew)} vs ${against}.\n  ${noteFor(row) ?? "No explanation written yet."}`,
+      `- **${row.benchmark} — ${row.figure}**: Groundcrew ${formatNumber(row.groundcrew)} vs ${against}.\n  ${explain(row, printed)}`,
     );
   }
   return parts.length > 0 ? parts.join("\n") : "Groundcrew was not behind any peer in this run.";
+}
+
+function spread(rows: readonly ResultRow[]): string {
+  const lines = rows
+    .filter((row) => row.runs && row.runs.length > 0)
+    .map(
+      (row) =>
+        `- ${row.benchmark} — ${row.figure}: ${(row.runs ?? []).map(formatNumber).join(" / ")}`,
+    );
+  return lines.length > 0 ? lines.join("\n") : "(not recorded in this run)";
+}
+
+/** The figure's note, or a pointer to the same note printed for an earlier figure. */
+function explain(row: ResultRow, printed: Set<string>): string {
+  const note = noteFor(row);
+  if (!note) return "No explanation written yet.";
+  if (printed.has(note)) return "Same cause as the figure above.";
+  printed.add(note);
+  return note;
 }
 
 function sizesText(config: BenchConfig): string {

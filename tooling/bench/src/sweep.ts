@@ -86,6 +86,7 @@ export async function benchSweep(
     figure,
     better,
     groundcrew: value(VARIANTS[0].name, pick),
+    runs: (samples.get(VARIANTS[0].name) ?? []).map(pick),
     peers: [{ name: VARIANTS[1].name, value: value(VARIANTS[1].name, pick) }],
   });
   return [

@@ -15,6 +15,8 @@ export interface ResultRow {
   /** Whether a bigger number is better (throughput) or worse (latency, memory). */
   better: "higher" | "lower";
   groundcrew: number | null;
+  /** Groundcrew's value in each run (the median is `groundcrew`), to show the spread. */
+  runs?: number[];
   peers: PeerValue[];
 }
 

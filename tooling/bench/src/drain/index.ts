@@ -49,6 +49,7 @@ export async function benchDrain(
     const value = (name: string) => (values(name).length > 0 ? median(values(name)) : null);
     return {
       groundcrew: value(groundcrewDrain.name),
+      runs: values(groundcrewDrain.name),
       peers: SYSTEMS.slice(1).map((s) => ({ name: s.name, value: value(s.name) })),
     };
   };

@@ -62,6 +62,7 @@ export async function benchHealth(
       figure: "req/s, healthy dependencies",
       better: "higher",
       groundcrew: m((s) => s.healthy.reqPerS),
+      runs: samples.map((s) => s.healthy.reqPerS),
       peers: [{ name: live, value: m((s) => s.live.reqPerS) }],
     },
     {
@@ -69,6 +70,7 @@ export async function benchHealth(
       figure: "p99, healthy dependencies, ms",
       better: "lower",
       groundcrew: m((s) => s.healthy.p99Ms),
+      runs: samples.map((s) => s.healthy.p99Ms),
       peers: [{ name: live, value: m((s) => s.live.p99Ms) }],
     },
     {
@@ -76,6 +78,7 @@ export async function benchHealth(
       figure: "p99 while Postgres is blocked, ms",
       better: "lower",
       groundcrew: m((s) => s.blocked.p99Ms),
+      runs: samples.map((s) => s.blocked.p99Ms),
       peers: [{ name: "the Postgres probe's deadline (bound)", value: m((s) => s.deadlineMs) }],
     },
   ];

@@ -57,6 +57,7 @@ export async function benchIngress(
     figure,
     better,
     groundcrew: median(samples.daemon.map(pick)),
+    runs: samples.daemon.map(pick),
     peers: [{ name: peer, value: median(samples.bare.map(pick)) }],
   });
   return [

@@ -107,6 +107,7 @@ function iterationRows(
       figure: "rows/s",
       better: "higher",
       groundcrew: rate("iterateBatches"),
+      runs: (samples.get("iterateBatches") ?? []).map((s) => perSecond(s.rows, s.ms)),
       peers: peers(rate),
     },
     {
@@ -114,6 +115,7 @@ function iterationRows(
       figure: "peak RSS, MiB",
       better: "lower",
       groundcrew: rss("iterateBatches"),
+      runs: (samples.get("iterateBatches") ?? []).map((s) => s.maxRssMb),
       peers: peers(rss),
     },
   ];
@@ -156,6 +158,7 @@ async function rssAt3m(
     figure: "peak RSS, MiB",
     better: "lower",
     groundcrew: rss("iterateBatches"),
+    runs: (samples.get("iterateBatches") ?? []).map((s) => s.maxRssMb),
     peers: [{ name: VARIANTS[1].name, value: rss("cursor") }],
   };
 }
