@@ -4,7 +4,8 @@
 // transaction: one connection's Execute then runs the other's unnamed portal, and answers land on
 // the wrong socket ("Failed query" at random under load). This queue gives one connection the
 // backend for a whole cycle: from its first message up to and including Sync (or a simple Query),
-// and on through any transaction that cycle leaves open.
+// and on through any transaction that cycle leaves open. Not handled: COPY … FROM STDIN outside
+// a transaction (its CopyData messages follow a Query that already ended the cycle).
 import type { PGlite } from "@electric-sql/pglite";
 
 interface Item {

@@ -17,6 +17,7 @@ function banner(stack: Stack, dataDir: string, embedded: boolean): string {
     `  Edge API      ${stack.edgeUrl}  (GET /health, /health/ready, /docs; /admin/* with Bearer token)`,
     `  Daemon        ${stack.daemonUrl}  (POST /qstash/:job, GET /metrics, /health)`,
     `  Data          ${embedded ? `${dataDir} (delete it to start over)` : "DATABASE_URL"}`,
+    ...(embedded ? [`  Postgres      ${stack.services.database.url}  (psql, groundcrew CLI)`] : []),
     "  Ctrl-C stops everything cleanly; npm start again resumes where it stopped.",
     "",
   ].join("\n");
