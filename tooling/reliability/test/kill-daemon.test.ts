@@ -10,10 +10,11 @@ import {
   type TestRedis,
 } from "@groundcrew/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { daemonEnv } from "../src/daemon-env.ts";
+import { daemonEnv, SIGNING_KEYS } from "../src/daemon-env.ts";
 import { type DaemonProcess, killHard, spawnDaemon } from "../src/daemon-process.ts";
 import { checkLedger, createLedger } from "../src/ledger.ts";
 import { pause, runSeed, scaled, seededRandom, until } from "../src/mode.ts";
+import { leakedSecrets } from "../src/secrets.ts";
 
 const fixtures = fileURLToPath(new URL("../fixtures/", import.meta.url));
 const ROWS = scaled(20_000, 200_000);
@@ -114,5 +115,13 @@ describe("kill -9 of the daemon during a transactional batch job", () => {
     expect(job.attempts).toBeGreaterThanOrEqual(KILLS + 1);
     const [jobs] = await database.sql`select count(*)::int as n from groundcrew.jobs`;
     expect(jobs).toEqual({ n: 1 });
+    const outputs = daemons.map((d) => d.output());
+    expect(
+      leakedSecrets(outputs, {
+        redisToken: redis.token,
+        currentSigningKey: SIGNING_KEYS.current,
+        nextSigningKey: SIGNING_KEYS.next,
+      }),
+    ).toEqual([]);
   });
 });
