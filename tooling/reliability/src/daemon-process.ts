@@ -6,7 +6,8 @@ import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 
 const daemonRoot = dirname(createRequire(import.meta.url).resolve("@groundcrew/daemon"));
-const bin = join(daemonRoot, "../bin/groundcrew.js");
+/** The `groundcrew` CLI entry (a JS file that loads the TypeScript sources through tsx). */
+export const daemonBin = join(daemonRoot, "../bin/groundcrew.js");
 
 /** One daemon process. */
 export interface DaemonProcess {
@@ -34,11 +35,15 @@ export function spawnDaemon(
   cwd: string,
   env: Record<string, string>,
 ): DaemonProcess {
-  const child = spawn(process.execPath, [bin, "daemon", "--config", config, "--no-schedules"], {
-    cwd,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [daemonBin, "daemon", "--config", config, "--no-schedules"],
+    {
+      cwd,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   child.stderr?.on("data", (d: Buffer) => {
     output += d.toString();

@@ -24,6 +24,7 @@ export interface Supervisor {
 
 /**
  * Starts `node --import tsx <script>` in `cwd` with `env` (plus PATH/HOME) and keeps it alive.
+ * `script` may also be an argv (`[file, ...args]`) run as `node <file> <args>`.
  *
  * @example
  * ```ts
@@ -32,11 +33,12 @@ export interface Supervisor {
  * ```
  */
 export function supervise(
-  script: string,
+  script: string | readonly string[],
   cwd: string,
   env: Record<string, string>,
   maxRestarts: number,
 ): Supervisor {
+  const argv = typeof script === "string" ? ["--import", "tsx", script] : [...script];
   const deaths: WorkerDeath[] = [];
   const lines: string[] = [];
   let child: ChildProcess | undefined;
@@ -49,7 +51,7 @@ export function supervise(
         tail = (tail + text).slice(-2_000);
         lines.push(...text.split("\n").filter(Boolean));
       };
-      child = spawn(process.execPath, ["--import", "tsx", script], {
+      child = spawn(process.execPath, argv, {
         cwd,
         env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
         stdio: ["ignore", "pipe", "pipe"],
