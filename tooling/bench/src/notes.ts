@@ -58,8 +58,9 @@ const NOTES: readonly Note[] = [
   also increments the fencing counter, writes a hash (owner, fence, label, since, renewals), sets the
   TTL and adds the key to the lock index sorted set; its release compares owner *and* fence and removes
   the index entry; and the client arms a heartbeat timer and a watchdog per lease. That is the price of
-  fencing and of \`listLocks\`. To close most of it: \`index: false\` skips the sorted set on both
-  sides (for callers that do not need \`listLocks\`); the fence and hash writes are the feature. The
+  fencing and of \`listLocks\`. To narrow it: \`index: false\` skips the sorted set on both sides
+  (for callers that do not need \`listLocks\`; not measured here); the fence and hash writes are the
+  feature. The
   TCP row is the limit without HTTP, JSON and base64 in between.`,
   },
   {
@@ -68,8 +69,8 @@ const NOTES: readonly Note[] = [
     text: `\`iterateBatches\` issues one keyset query per 1 000 rows (an index range scan, a round trip
   and drizzle's row mapping each), so it is resumable from any batch and holds no snapshot or
   cursor open between batches; the cursor streams one query and holds one snapshot for the whole
-  pass. To close it: a larger \`batchSize\` for narrow rows (5 000–10 000 cuts the per-query cost by
-  5–10×).`,
+  pass. To close it: a larger \`batchSize\` for narrow rows (5 000–10 000 cuts the number of queries,
+  and so the per-query cost, 5–10×).`,
   },
   {
     benchmark: 3,

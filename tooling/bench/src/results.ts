@@ -149,7 +149,7 @@ function explain(row: ResultRow, printed: Set<string>): string {
 function sizesText(config: BenchConfig): string {
   const s = config.sizes;
   const lines = [
-    `The issue asks for ${ISSUE_SIZES.drainJobs?.toLocaleString("en-US")} drain jobs and ${ISSUE_SIZES.sweepRows?.toLocaleString("en-US")} swept rows. At those sizes the default run does not fit in 10 minutes on this machine (Groundcrew's drain alone takes about 40 s per pass, and \`sweep\` is quadratic, see its note), so the defaults are ${s.drainJobs.toLocaleString("en-US")} jobs and ${s.sweepRows.toLocaleString("en-US")} rows. Run the issue's sizes with \`npm run bench -- --sizes drainJobs=20000,sweepRows=1000000\`.`,
+    `The issue asks for ${ISSUE_SIZES.drainJobs?.toLocaleString("en-US")} drain jobs and ${ISSUE_SIZES.sweepRows?.toLocaleString("en-US")} swept rows. At those sizes the default run does not reliably fit in 10 minutes on this shared 2-core machine (a drain of 20,000 jobs by Groundcrew alone takes 25–60 s per pass here depending on the machine's load, times three runs, next to three peers; and refilling 1,000,000 marked rows twice per run costs about 20 s per run), so the defaults are ${s.drainJobs.toLocaleString("en-US")} jobs and ${s.sweepRows.toLocaleString("en-US")} rows. Run the issue's sizes with \`npm run bench -- --sizes drainJobs=20000,sweepRows=1000000\`.`,
     "The other sizes are the issue's. `BENCH_SCALE=0.1` (or `--scale 0.1`) scales all of them for a quick run; `--only drain,mutex` picks benchmarks; `--runs 5` takes the median of more runs.",
     config.rss3m
       ? "The 3,000,000-row peak-RSS point was measured in this run (`--rss-3m`); its table build and reads are the `iteration3m` time above, which the default run does not spend."
