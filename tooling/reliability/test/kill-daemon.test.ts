@@ -71,10 +71,13 @@ describe("kill -9 of the daemon during a transactional batch job", () => {
       const daemon = spawnDaemon("ledger.config.ts", fixtures, env);
       daemons.push(daemon);
       await daemon.ready;
+      // Past the threshold AND past the previous kill: the new daemon has claimed the job and
+      // committed at least one batch, so every kill interrupts a running claim.
+      const target = Math.max(threshold, (killedAt.at(-1) ?? 0) + 1);
       await until(
-        `the checkpoint to pass ${threshold} rows`,
+        `the checkpoint to pass ${target} rows`,
         60_000,
-        async () => ((await processed()) >= threshold ? true : undefined),
+        async () => ((await processed()) >= target ? true : undefined),
         5,
       );
       await pause(random() * 15);
@@ -113,6 +116,7 @@ describe("kill -9 of the daemon during a transactional batch job", () => {
     expect(checkpoint).toEqual({ status: "done", processed: ROWS });
     const job = await jobStatus(id);
     expect(job.attempts).toBeGreaterThanOrEqual(KILLS + 1);
+    expect(new Set(killedAt).size).toBe(KILLS);
     const [jobs] = await database.sql`select count(*)::int as n from groundcrew.jobs`;
     expect(jobs).toEqual({ n: 1 });
     const outputs = daemons.map((d) => d.output());
