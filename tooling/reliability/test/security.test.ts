@@ -111,6 +111,25 @@ async function login(): Promise<{ cookie: string; csrf: string }> {
   return { cookie, csrf };
 }
 
+describe("console forms with a malformed body", () => {
+  test("KNOWN BUG: a body that is not valid multipart on POST /console/login answers 500", async () => {
+    // formField → c.req.parseBody() throws on a malformed multipart body and nothing catches
+    // it (apps/edge/src/console/context.ts; requireSession parses POST bodies the same way).
+    // Anyone can trigger it without a token; nothing changes. When fixed (400), flip this.
+    const before = await snapshot(database);
+    for (const body of [undefined, "garbage", "--zz\r\nnot a part"]) {
+      const res = await call("/console/login", {
+        method: "POST",
+        headers: { "content-type": "multipart/form-data; boundary=zz" },
+        body,
+      });
+      expect(res.status).toBe(500);
+      expect(await res.text()).not.toContain(ADMIN_TOKEN);
+    }
+    expect(await snapshot(database)).toEqual(before);
+  });
+});
+
 describe("console CSRF", () => {
   test("a console form with a missing or foreign CSRF token is refused (403) and changes nothing", async () => {
     const mine = await login();
