@@ -18,7 +18,7 @@ export function scaled<T>(normal: T, long: T): T {
 
 /**
  * A seeded pseudo-random generator (mulberry32), so a failing run can be replayed with
- * RELIABILITY_SEED=<seed printed by the test>.
+ * GROUNDCREW_RELIABILITY_SEED=<seed printed by the test>.
  *
  * @example
  * ```ts
@@ -38,7 +38,7 @@ export function seededRandom(seed: number): () => number {
 }
 
 /**
- * The seed of this run: RELIABILITY_SEED when set, else a fresh one (printed by the tests).
+ * The seed of this run: GROUNDCREW_RELIABILITY_SEED when set, else a fresh one (printed by the tests).
  *
  * @example
  * ```ts
@@ -46,7 +46,7 @@ export function seededRandom(seed: number): () => number {
  * ```
  */
 export function runSeed(): number {
-  const given = Number(process.env.RELIABILITY_SEED);
+  const given = Number(process.env.GROUNDCREW_RELIABILITY_SEED);
   return Number.isInteger(given) && given > 0 ? given : Math.floor(Math.random() * 2 ** 31) + 1;
 }
 

@@ -62,7 +62,8 @@ async function terminateOne(): Promise<boolean> {
 
 describe("QStash deliveries while PostgreSQL restarts", () => {
   test(`${MESSAGES} messages, ${RESTARTS} restarts, ${TERMINATIONS} terminations: one job per message, each done once`, async () => {
-    const random = seededRandom(runSeed());
+    const seed = runSeed();
+    const random = seededRandom(seed);
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
     daemon = supervise(
@@ -133,6 +134,7 @@ describe("QStash deliveries while PostgreSQL restarts", () => {
     console.log(
       JSON.stringify({
         test: "database-deliveries",
+        seed,
         messages: MESSAGES,
         injected,
         effects,

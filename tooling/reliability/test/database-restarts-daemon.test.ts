@@ -51,7 +51,8 @@ const one = async <T extends postgres.Row>(query: postgres.PendingQuery<T[]>) =>
 
 describe("PostgreSQL restarts under the real daemon running a transactional batch job", () => {
   test(`${RESTARTS} restarts and ${TERMINATIONS} terminations: the daemon finishes the job, every row applied once`, async () => {
-    const random = seededRandom(runSeed());
+    const seed = runSeed();
+    const random = seededRandom(seed);
     daemon = supervise(
       [daemonBin, "daemon", "--config", "ledger.config.ts", "--no-schedules"],
       fixtures,
@@ -119,6 +120,7 @@ describe("PostgreSQL restarts under the real daemon running a transactional batc
     console.log(
       JSON.stringify({
         test: "database-restarts-daemon",
+        seed,
         rows: ROWS,
         injected,
         attempts: job?.attempts,
