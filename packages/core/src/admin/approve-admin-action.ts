@@ -120,5 +120,5 @@ async function loadApproval(db: Db, id: string): Promise<ApprovalRow | undefined
     select id::text as id, action, params, requested_by as "requestedBy",
       request_id as "requestId", confirmation, status
     from groundcrew.admin_approvals where id = ${id}::bigint`);
-  return row as ApprovalRow | undefined;
+  return row as unknown as ApprovalRow | undefined;
 }
