@@ -1,6 +1,6 @@
 // Simulates what a Deno user gets from JSR: the files jsr.json publishes, linked into a scratch
 // Deno project (deno.json "links"), imported from source as `jsr:@groundcrew/core/<subpath>`.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,7 +19,9 @@ interface JsrConfig {
 /**
  * Makes a scratch Deno project in the OS temp dir: `core/` holds packages/core/src without tests
  * (jsr.json's publish set) with jsr.json as its deno.json (links need one), and the consumer's
- * main.mjs. Returns its directory.
+ * main.mjs. npm dependencies resolve from the monorepo's node_modules (linked in, deno.json
+ * `nodeModulesDir: "manual"`), so the test needs no registry access, just as CI has none.
+ * Returns its directory.
  *
  * @example
  * ```ts
@@ -38,6 +40,7 @@ export function makeDenoProject(): string {
   writeFileSync(join(dir, "core/deno.json"), JSON.stringify(config, null, 2));
   cpSync(fixture("deno/deno.json"), join(dir, "deno.json"));
   cpSync(fixture("consumer/main.mjs"), join(dir, "main.mjs"));
+  symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
   return dir;
 }
 
