@@ -67,8 +67,9 @@ describe("createHealth().check()", () => {
       const started = performance.now();
       const doc = await health.check();
       const elapsed = performance.now() - started;
+      // No upper bound on wall time (load-dependent): the row lock is held until release(), so
+      // a check that waited for it would never return and the test would time out instead.
       expect(elapsed).toBeGreaterThanOrEqual(290);
-      expect(elapsed).toBeLessThan(300 + 250);
       expect(doc).toMatchObject({ status: "fail", version: "1.2.3", serviceId: "gc-test" });
       const pg = doc.checks?.["postgres:responseTime"] ?? [];
       expect(pg.map((c) => [c.componentId, c.status])).toEqual([
