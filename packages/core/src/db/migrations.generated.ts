@@ -54,5 +54,12 @@ export const migrations: readonly Migration[] = [
     "statements": [
       "CREATE TABLE \"groundcrew\".\"checkpoints\" (\n\t\"job_key\" text PRIMARY KEY NOT NULL,\n\t\"job_name\" text NOT NULL,\n\t\"cursor\" jsonb,\n\t\"processed\" bigint DEFAULT 0 NOT NULL,\n\t\"estimated_total\" bigint,\n\t\"batch_size\" integer NOT NULL,\n\t\"status\" text DEFAULT 'running' NOT NULL,\n\t\"fence\" bigint,\n\t\"rate\" double precision,\n\t\"last_error\" text,\n\t\"started_at\" timestamp with time zone NOT NULL,\n\t\"updated_at\" timestamp with time zone NOT NULL,\n\t\"finished_at\" timestamp with time zone,\n\tCONSTRAINT \"checkpoints_status_check\" CHECK (\"groundcrew\".\"checkpoints\".\"status\" in ('running', 'paused', 'cancelled', 'done', 'failed'))\n);"
     ]
+  },
+  {
+    "name": "0005_fence_owner",
+    "hash": "364d3f5e3ef6c70a478894496c65400104beb4747c6f5b4a3d2b0d78484437cf",
+    "statements": [
+      "ALTER TABLE \"groundcrew\".\"fences\" ADD COLUMN \"owner\" text;"
+    ]
   }
 ];

@@ -1,0 +1,1 @@
+ALTER TABLE "groundcrew"."fences" ADD COLUMN "owner" text;
