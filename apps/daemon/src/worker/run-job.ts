@@ -76,6 +76,7 @@ export async function runJob(
     return finish(await fail(job, error, deps, logger));
   } finally {
     run.abort(new Error("job run ended"));
+    if (lock) deps.heldLeases?.delete(lock);
     await lock
       ?.release()
       .catch((err: Error) => logger.warn({ err: err.message }, "lock release failed"));

@@ -1,4 +1,10 @@
-import { claimJobs, heartbeatJobs, type Job, reapExpiredLeases } from "@groundcrew/core/jobs";
+import {
+  claimJobs,
+  heartbeatJobs,
+  type Job,
+  reapExpiredLeases,
+  releaseJob,
+} from "@groundcrew/core/jobs";
 import { type LinkedSignal, linkSignals } from "./link-signals.ts";
 import { type HeldLease, type RunJobDeps, type RunJobOutcome, runJob } from "./run-job.ts";
 
@@ -50,7 +56,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const hardStop = new AbortController();
   const heldLeases = new Set<HeldLease>();
   const deps: RunJobDeps = { ...options, shutdown: shutdown.signal, heldLeases };
-  const running = new Map<number, { abort: LinkedSignal; done: Promise<void> }>();
+  const running = new Map<number, { job: Job; abort: LinkedSignal; done: Promise<void> }>();
   let wakeUp: (() => void) | undefined;
   // A wake() that arrives while a claim is in flight must not be lost.
   let wakeRequested = false;
@@ -72,7 +78,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         running.delete(job.id);
         wake();
       });
-    running.set(job.id, { abort, done });
+    running.set(job.id, { job, abort, done });
   };
 
   const dispatch = async () => {
@@ -95,10 +101,12 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         }
       }
       if ((claimed > 0 && claimed === free) || wakeRequested) continue;
-      await new Promise<void>((resolve) => {
-        wakeUp = resolve;
-        options.clock.sleep(pollMs, shutdown.signal).then(resolve, resolve);
-      });
+      // One short-lived signal per idle wait, aborted by wake() or shutdown and then unlinked:
+      // nothing stays registered on the long-lived shutdown signal once the wait is over.
+      const idle = linkSignals([shutdown.signal]);
+      wakeUp = () => idle.abort(new Error("woken"));
+      await options.clock.sleep(pollMs, idle.signal).catch(() => {});
+      idle.dispose();
       wakeUp = undefined;
     }
   };
@@ -151,9 +159,24 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         await settledWithin(running, HARD_STOP_GRACE_MS);
       }
       for (const t of timers) clearInterval(t);
-      // Jobs that still did not stop: free their locks now (their fences keep a late write
-      // from landing), and leave their rows to lease expiry and the reaper.
+      // Handlers that ignored every signal: free their locks now (their fences keep a late
+      // write from landing) and hand their jobs back to pending without spending an attempt,
+      // so the process can exit and another worker takes them over at once.
       await Promise.allSettled([...heldLeases].map((lease) => lease.release()));
+      const stuck = [...running.values()];
+      await Promise.allSettled(
+        stuck.map(({ job }) =>
+          releaseJob(options.db, {
+            id: job.id,
+            workerId: options.workerId,
+            reason: "daemon shut down; the handler ignored the stop signal past the timeout",
+            clock: options.clock,
+          }),
+        ),
+      );
+      if (stuck.length > 0) {
+        log.warn({ jobIds: stuck.map((r) => r.job.id) }, "jobs abandoned at shutdown, released");
+      }
       return { stillRunning: running.size };
     },
     running: () => [...running.keys()],

@@ -2,6 +2,9 @@ import type { Command } from "../command.ts";
 import { ExitCode } from "../exit-codes.ts";
 import { intOption } from "./args.ts";
 
+/** After a clean stop, how long the event loop may take to drain before the process exits anyway. */
+const EXIT_GRACE_MS = 3_000;
+
 /** Resolves on the first SIGTERM/SIGINT; a second one exits the process at once. */
 function firstSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
@@ -41,7 +44,8 @@ export const daemonCommand: Command = {
 Env: DATABASE_URL, QSTASH_CURRENT_SIGNING_KEY, QSTASH_NEXT_SIGNING_KEY, GROUNDCREW_PUBLIC_URL
 (required); UPSTASH_REDIS_REST_URL/_TOKEN (job locks); QSTASH_URL/QSTASH_TOKEN (schedule sync);
 PORT, HOST, GROUNDCREW_CONCURRENCY, GROUNDCREW_SHUTDOWN_TIMEOUT_MS, LOG_LEVEL.
-SIGTERM/SIGINT: stop claiming, let running jobs reach a checkpoint, release locks, exit 0.
+SIGTERM/SIGINT: stop claiming, let running jobs reach a checkpoint, release locks, exit 0
+(after GROUNDCREW_SHUTDOWN_TIMEOUT_MS, jobs still running are released and the process exits 0).
 A second signal exits at once (130).`,
   async run({ values, runtime }) {
     const config = await runtime.config();
@@ -57,7 +61,11 @@ A second signal exits at once (130).`,
       `${JSON.stringify({ msg: "groundcrew daemon ready", url: daemon.url })}\n`,
     );
     await stopping;
-    await daemon.stop();
+    const { stillRunning } = await daemon.stop();
+    // A handler that ignored ctx.signal may keep the event loop alive forever (a timer, a
+    // socket). Its job is back to pending and its lock released by now, so exit regardless.
+    if (stillRunning > 0) process.exit(ExitCode.ok);
+    setTimeout(() => process.exit(ExitCode.ok), EXIT_GRACE_MS).unref();
     return ExitCode.ok;
   },
 };
