@@ -72,7 +72,7 @@ describe("the mutex under contention", () => {
     const next = await acquire(t.redis, key, { ttlMs: 30_000, waitMs: 10_000, index });
     if (!next.acquired) throw new Error("expected the lock after the stalled holder's TTL");
     expect(next.lease.fence).toBe(stalled.lease.fence + 1);
-    await db.db.transaction((tx) => assertFence(tx, key, next.lease.fence));
+    await db.db.transaction((tx) => assertFence(tx, key, next.lease));
 
     // The process resumes: the signal fires at once (its deadline passed) and its write fails.
     const lost = recorder.next("lost");
@@ -80,7 +80,7 @@ describe("the mutex under contention", () => {
     await lost;
     expect(stalled.lease.signal.aborted).toBe(true);
     const refused = await db.db
-      .transaction((tx) => assertFence(tx, key, stalled.lease.fence))
+      .transaction((tx) => assertFence(tx, key, stalled.lease))
       .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(StaleFenceError);
     expect(await stalled.lease.release()).toBe(false);
@@ -93,7 +93,7 @@ describe("the mutex under contention", () => {
     for (let i = 0; i < 3; i++) {
       const r = await acquire(t.redis, key, { index, heartbeat: false });
       if (!r.acquired) throw new Error("expected a grant");
-      await db.db.transaction((tx) => assertFence(tx, key, r.lease.fence));
+      await db.db.transaction((tx) => assertFence(tx, key, r.lease));
       await r.lease.release();
     }
     await t.redis.del(`${key}:fence`); // the counter is lost (flush / failover)
@@ -101,7 +101,7 @@ describe("the mutex under contention", () => {
     if (!low.acquired) throw new Error("expected a grant");
     expect(low.lease.fence).toBe(1);
     const refused = await db.db
-      .transaction((tx) => assertFence(tx, key, low.lease.fence))
+      .transaction((tx) => assertFence(tx, key, low.lease))
       .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(StaleFenceError);
 
@@ -110,7 +110,42 @@ describe("the mutex under contention", () => {
     const again = await acquire(t.redis, key, { index, heartbeat: false });
     if (!again.acquired) throw new Error("expected a grant");
     expect(again.lease.fence).toBe(4);
-    await db.db.transaction((tx) => assertFence(tx, key, again.lease.fence));
+    await db.db.transaction((tx) => assertFence(tx, key, again.lease));
     await again.lease.release();
+  });
+
+  test("a flush under fence 1: the new holder's equal fence is refused until repairFence, and the stale first holder after it", async () => {
+    const key = `${t.prefix}first-holder`;
+    const index = `${t.prefix}index`;
+    const first = await acquire(t.redis, key, { index, heartbeat: false });
+    if (!first.acquired) throw new Error("expected a grant");
+    expect(first.lease.fence).toBe(1);
+    await db.db.transaction((tx) => assertFence(tx, key, first.lease));
+    await db.db.transaction((tx) => assertFence(tx, key, first.lease)); // one fence, many writes
+
+    await t.redis.del(key, `${key}:fence`); // the lock and its counter are lost (flush, restart)
+    const second = await acquire(t.redis, key, { index, heartbeat: false });
+    if (!second.acquired) throw new Error("expected a grant after the flush");
+    expect(second.lease.fence).toBe(1); // the same fence, another owner
+    const refused = await db.db
+      .transaction((tx) => assertFence(tx, key, second.lease))
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(StaleFenceError);
+    expect(refused).toMatchObject({ presented: 1n, current: 1n, otherOwner: true });
+    // Until the new holder writes, the stale first holder still may (nothing has overtaken it).
+    await db.db.transaction((tx) => assertFence(tx, key, first.lease));
+
+    expect(await repairFence(t.redis, key, db.db, key)).toBe(1);
+    expect(await second.lease.release()).toBe(true);
+    const third = await acquire(t.redis, key, { index, heartbeat: false });
+    if (!third.acquired) throw new Error("expected a grant after the repair");
+    expect(third.lease.fence).toBe(2);
+    await db.db.transaction((tx) => assertFence(tx, key, third.lease));
+    const stale = await db.db
+      .transaction((tx) => assertFence(tx, key, first.lease))
+      .catch((e: unknown) => e);
+    expect(stale).toMatchObject({ code: "STALE_FENCE", current: 2n, otherOwner: false });
+    expect(await first.lease.release()).toBe(false);
+    expect(await third.lease.release()).toBe(true);
   });
 });

@@ -1,13 +1,14 @@
 import { GroundcrewError } from "../errors.ts";
 
 /**
- * Thrown by `assertFence` when a newer fence has already been accepted for the resource: the
- * caller's lease is stale, and the transaction it runs in must roll back (it does, when the error
- * propagates out of `db.transaction`).
+ * Thrown by `assertFence` when a newer fence has already been accepted for the resource, or the
+ * same fence from another owner (`otherOwner`: Redis lost the fence counter and granted the fence
+ * twice; see `repairFence`): the caller's lease is stale, and the transaction it runs in must
+ * roll back (it does, when the error propagates out of `db.transaction`).
  *
  * @example
  * ```ts
- * try { await db.transaction(async (tx) => { await assertFence(tx, "r", lease.fence); … }); }
+ * try { await db.transaction(async (tx) => { await assertFence(tx, "r", lease); … }); }
  * catch (err) { if (err instanceof StaleFenceError) console.warn(err.current); }
  * ```
  */
@@ -17,15 +18,20 @@ export class StaleFenceError extends GroundcrewError<"STALE_FENCE"> {
   readonly presented: bigint;
   /** The fence stored for the resource when the write was refused (null if unknown). */
   readonly current: bigint | null;
+  /** True when `current` equals `presented` but was written by another owner. */
+  readonly otherOwner: boolean;
 
-  constructor(resource: string, presented: bigint, current: bigint | null) {
+  constructor(resource: string, presented: bigint, current: bigint | null, otherOwner = false) {
     super(
       "STALE_FENCE",
-      `fence for ${JSON.stringify(resource)}: expected a fence >= ${current ?? "the stored one"}, found ${presented}`,
+      otherOwner
+        ? `fence for ${JSON.stringify(resource)}: expected a fence > ${current} (or ${current} from the owner that wrote it), found ${presented} from another owner`
+        : `fence for ${JSON.stringify(resource)}: expected a fence >= ${current ?? "the stored one"}, found ${presented}`,
     );
     this.resource = resource;
     this.presented = presented;
     this.current = current;
+    this.otherOwner = otherOwner;
   }
 }
 

@@ -1,6 +1,6 @@
 export { type AcquireResult, acquire } from "./acquire.ts";
 export { LockLostError, type LockLostKind, StaleFenceError } from "./errors.ts";
-export { assertFence, type FenceExecutor } from "./fence.ts";
+export { assertFence, type FenceExecutor, type FenceHolder } from "./fence.ts";
 export { inspectLock, type ListLocksOptions, type LockInfo, listLocks } from "./inspect.ts";
 export type { Lease } from "./lease.ts";
 export type { MutexRedis, RedisScript } from "./redis.ts";

@@ -80,19 +80,19 @@ describe("the lease heartbeat", () => {
     const key = keyFor("stolen");
     const resource = `resource:${key}`;
     const stale = await held(key, { clock, onEvent: recorder.onEvent });
-    await assertFence(db.db, resource, stale.fence);
+    await assertFence(db.db, resource, stale);
     // The stale holder stalls past its TTL: Redis forgets it and another worker takes over.
     await t.redis.del(key);
     const newer = await held(key, { heartbeat: false });
     expect(newer.fence).toBe(stale.fence + 1);
-    await db.db.transaction((tx) => assertFence(tx, resource, newer.fence));
+    await db.db.transaction((tx) => assertFence(tx, resource, newer));
 
     const lost = recorder.next("lost");
     await clock.advance(ttlMs / 3);
     expect(await lost).toMatchObject({ kind: "stolen" });
     expect(stale.signal.reason).toMatchObject({ code: "LOCK_LOST", kind: "stolen" });
     const refused = await db.db
-      .transaction((tx) => assertFence(tx, resource, stale.fence))
+      .transaction((tx) => assertFence(tx, resource, stale))
       .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(StaleFenceError);
     expect(await stale.release()).toBe(false);

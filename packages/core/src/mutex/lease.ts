@@ -9,7 +9,10 @@ export interface Lease {
   readonly key: string;
   /** The owner token (`w:…`), compared by extend and release. */
   readonly token: string;
-  /** The fencing token: strictly increasing per key across grants. Pass it to `assertFence`. */
+  /**
+   * The fencing token: strictly increasing per key across grants, unless Redis lost the counter
+   * (see `repairFence`). Pass the lease itself to `assertFence`, so its `token` goes along.
+   */
   readonly fence: number;
   /** The earliest moment Redis may expire the lock: last renewal's send time + ttl. */
   readonly expiresAt: number;

@@ -5,10 +5,10 @@ import { FENCE_REPAIR } from "./scripts.ts";
 
 /**
  * Restores progress after Redis lost the fence counter of `key` (flush, failover, restart without
- * AOF): new grants then carry fences lower than Postgres has accepted for `resource`, and every
- * `assertFence` refuses them (safe, but stalled). This raises `key:fence` to the highest fence
- * stored for `resource`, so the next grant gets a newer one. Returns the counter's value.
- * The current (stale) holder must release and acquire again.
+ * AOF): new grants then carry fences lower than (or, from another owner, equal to) what Postgres
+ * has accepted for `resource`, and every `assertFence` refuses them (safe, but stalled). This
+ * raises `key:fence` to the highest fence stored for `resource`, so the next grant gets a newer
+ * one. Returns the counter's value. The current (stale) holder must release and acquire again.
  *
  * @example
  * ```ts

@@ -19,12 +19,12 @@ export type WithMutexResult<T> =
  * Acquires `key`, runs `fn(lease)` while the heartbeat keeps the lease alive, then releases it
  * once. A release failure never replaces the routine's error (the lock then lapses by its TTL);
  * `released` says whether this call deleted the lock. `fn` should watch `lease.signal` and pass
- * `lease.fence` to `assertFence` in its writes.
+ * the lease to `assertFence` in its writes.
  *
  * @example
  * ```ts
  * const result = await withMutex(redis, "reindex:users", { ttlMs: 30_000 }, async (lease) => {
- *   await db.transaction(async (tx) => { await assertFence(tx, "reindex:users", lease.fence); … });
+ *   await db.transaction(async (tx) => { await assertFence(tx, "reindex:users", lease); … });
  * });
  * if (!result.acquired) console.log("another worker runs it:", result.holder.owner);
  * ```
