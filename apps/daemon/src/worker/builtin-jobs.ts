@@ -41,6 +41,17 @@ export function adminActionJobs(config: GroundcrewConfig): Record<string, PlainJ
   return jobs;
 }
 
+/**
+ * The checkpoint key of one counter's repair pass in one `groundcrew.repair-counters` job.
+ *
+ * @example
+ * ```ts
+ * repairCheckpointKey("postsCount", 42); // "groundcrew.repair-counters:postsCount:job-42"
+ * ```
+ */
+export const repairCheckpointKey = (counter: string, jobId: number): string =>
+  `${BUILTIN_JOBS.repairCounters}:${counter}:job-${jobId}`;
+
 /** Payload of `groundcrew.repair-counters` / `groundcrew.sweep`: limit to some names. */
 interface NamesPayload {
   names?: string[];
@@ -77,11 +88,14 @@ export function builtinJobs(config: GroundcrewConfig): Record<string, PlainJobDe
       class: "low",
       lock: BUILTIN_JOBS.repairCounters,
       description: "repair every configured counter cache",
-      run: async ({ db, payload, signal, progress }) => {
+      run: async ({ db, job, payload, signal, progress }) => {
         const out: Record<string, unknown> = {};
         for (const [name, spec] of selected(config.counters, payload as NamesPayload)) {
           out[name] = await repairCounters(db, spec, {
             batchSize: spec.batchSize,
+            // One checkpoint per counter and job: a retried or released run of this job resumes
+            // after its last committed range; the next job (a new id) is a fresh pass.
+            checkpointKey: repairCheckpointKey(name, job.id),
             signal,
             onProgress: (p) => progress({ done: p.checked }),
           });
