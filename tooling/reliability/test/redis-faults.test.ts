@@ -2,17 +2,20 @@
 // while holder A keeps committing fenced writes. Holder B then acquires the lock. A's signal must
 // fire or its writes be refused, B must get going (after repairing the fence counter when Redis
 // lost it), and the commits in Postgres must never interleave two holders.
-import { acquire, type Lease, repairFence } from "@groundcrew/core/mutex";
+// Holders fence their writes with the lease itself (fence + owner token), as core recommends.
+import {
+  acquire,
+  assertFence,
+  type Lease,
+  repairFence,
+  StaleFenceError,
+} from "@groundcrew/core/mutex";
 import { createTestDatabase, type TestDatabase } from "@groundcrew/testing";
 import { type RedisRest, startRedisRest } from "@groundcrew/upstash-local/redis-rest";
 import { Redis } from "@upstash/redis";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  createCommitsTable,
-  type HolderResult,
-  interleavedCommits,
-  writeWhileHeld,
-} from "../src/fenced-holder.ts";
+import { createCommitsTable, type HolderResult, interleavedCommits } from "../src/fenced-holder.ts";
 import { scaled, until } from "../src/mode.ts";
 import { type PrivateRedis, startPrivateRedis } from "../src/private-redis.ts";
 
@@ -36,14 +39,20 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function grant(redis: Redis, key: string, holder: string, heartbeat = true): Promise<Lease> {
+async function grant(
+  redis: Redis,
+  key: string,
+  holder: string,
+  heartbeat = true,
+  ttlMs = TTL_MS,
+): Promise<Lease> {
   // Right after a restart the front may answer 503 until it reconnects: retry the acquire.
   return until(
     `${holder} to acquire ${key}`,
     10_000,
     async () => {
       const result = await acquire(redis, key, {
-        ttlMs: TTL_MS,
+        ttlMs,
         waitMs: 3 * TTL_MS,
         holderId: holder,
         index: false,
@@ -53,6 +62,38 @@ async function grant(redis: Redis, key: string, holder: string, heartbeat = true
     },
     50,
   );
+}
+
+/**
+ * `writeWhileHeld` of src/fenced-holder.ts, fencing with the lease (fence + owner token) instead
+ * of the bare fence: an equal fence from another owner is then refused.
+ */
+async function writeWhileHeld(
+  db: TestDatabase,
+  holder: string,
+  lease: Lease,
+  resource: string,
+  options: { limit: number },
+): Promise<HolderResult> {
+  let commits = 0;
+  const result = (ended: HolderResult["ended"]) => ({ holder, fence: lease.fence, commits, ended });
+  while (commits < options.limit) {
+    if (lease.signal.aborted) return result("signal");
+    try {
+      await db.db.transaction(async (tx) => {
+        await assertFence(tx, resource, lease);
+        await tx.execute(
+          sql`insert into lock_commits (resource, holder, fence)
+            values (${resource}, ${holder}, ${lease.fence})`,
+        );
+      });
+    } catch (err) {
+      if (err instanceof StaleFenceError) return result("refused");
+      throw err;
+    }
+    commits += 1;
+  }
+  return result("limit");
 }
 
 async function commitsOf(holder: string, resource: string): Promise<number> {
@@ -82,13 +123,13 @@ async function scenario(
   fault: "restart" | "flush",
   round: number,
   warmGrants: number,
-  heartbeatA = true,
+  holderA: { heartbeat: boolean; ttlMs: number } = { heartbeat: true, ttlMs: TTL_MS },
 ) {
   const resource = `res:${fault}:${round}:${warmGrants}`;
   const key = `lk:${resource}`;
   const redisA = client();
   for (let i = 0; i < warmGrants; i++) await (await grant(redisA, key, "warm")).release();
-  const leaseA = await grant(redisA, key, "A", heartbeatA);
+  const leaseA = await grant(redisA, key, "A", holderA.heartbeat, holderA.ttlMs);
   const runA = writeWhileHeld(database, "A", leaseA, resource, { limit: 1_000_000 });
   await until(
     "A to commit",
@@ -100,7 +141,7 @@ async function scenario(
   const resultsB = await secondHolder(client(), key, resource);
   const resultA = await runA;
   await leaseA.release();
-  return { resource, fenceA: leaseA.fence, resultA, resultsB };
+  return { resource, leaseA, fenceA: leaseA.fence, resultA, resultsB };
 }
 
 describe("Redis loses a held lock", () => {
@@ -127,20 +168,37 @@ describe("Redis loses a held lock", () => {
 });
 
 describe("Redis loses the fence counter of a lock's first holder", () => {
-  // KNOWN BUG (core mutex, reported to the lead): assertFence accepts an EQUAL fence from any
-  // owner. A lock's first grant has fence 1; when Redis loses the counter, the next grant is
-  // fence 1 again, no write is refused (so nothing triggers repairFence), and the stale first
-  // holder and the new one both commit, interleaved, until the stale holder's deadline. This
-  // test pins the current behaviour; when core refuses an equal fence from another owner, it
-  // fails: then assert `interleavedCommits` is empty instead.
-  test("KNOWN BUG: after a flush under fence 1, the stale first holder and the new holder both commit", async () => {
-    // A without heartbeat: a holder that does not notice the loss before its local deadline
-    // (a paused or partitioned process); only the fence can stop it.
-    const { resource, fenceA, resultA, resultsB } = await scenario("flush", 0, 0, false);
-    console.log(JSON.stringify({ test: "redis-faults-known-bug", fenceA, resultA, resultsB }));
+  // The first grant has fence 1; after a flush the next grant is fence 1 again, to another owner.
+  // assertFence accepts an equal fence only from the owner that wrote it, so B's first write is
+  // refused, B repairs the counter and comes back with fence 2, and A is refused from then on.
+  // (Before the fix, equal fences passed from any owner and A and B committed interleaved.)
+  test("after a flush under fence 1, the new holder is refused until it repairs the fence, then the stale first holder is refused; no interleaving", async () => {
+    // A without heartbeat and with a long TTL: a holder that does not notice the loss (a paused
+    // or partitioned process) and keeps writing; only the fence can stop it.
+    const { resource, leaseA, fenceA, resultA, resultsB } = await scenario("flush", 0, 0, {
+      heartbeat: false,
+      ttlMs: 20 * TTL_MS,
+    });
+    console.log(JSON.stringify({ test: "redis-faults-fence-1", fenceA, resultA, resultsB }));
     expect(fenceA).toBe(1);
-    expect(resultsB.map((r) => [r.fence, r.ended])).toEqual([[1, "limit"]]);
+    expect(resultsB.map((r) => [r.fence, r.ended])).toEqual([
+      [1, "refused"],
+      [2, "limit"],
+    ]);
+    expect(resultA.ended).toBe("refused");
+    expect(resultA.commits).toBeGreaterThanOrEqual(3);
     const interleaved = await interleavedCommits(database);
-    expect(interleaved.filter((row) => row.resource === resource).length).toBeGreaterThan(0);
+    expect(interleaved.filter((row) => row.resource === resource)).toEqual([]);
+    const [afterB] = await database.sql`
+      select count(*)::int as n from lock_commits
+      where resource = ${resource} and holder = 'A' and id > (
+        select min(id) from lock_commits where resource = ${resource} and holder = 'B')`;
+    expect(afterB).toEqual({ n: 0 });
+    expect(await commitsOf("B", resource)).toBe(20);
+    // A late write of A, now, is refused too, against B's fence 2.
+    const late = await database.db
+      .transaction((tx) => assertFence(tx, resource, leaseA))
+      .catch((e: unknown) => e);
+    expect(late).toMatchObject({ code: "STALE_FENCE", presented: 1n, current: 2n });
   });
 });
