@@ -7,5 +7,11 @@ export interface AppEnv {
     actor: string;
     /** The console session's CSRF token (console routes only). */
     csrf: string;
+    /**
+     * The path prefix the routes are served under, URL-encoded, without a trailing slash:
+     * "" at the root, "/ops" after `app.route("/ops", groundcrewRoutes(deps))`. Links, the
+     * console cookie's Path and the OpenAPI `servers` entry start with it.
+     */
+    base: string;
   };
 }

@@ -219,6 +219,12 @@ export interface EdgeDeps {
   deadLetters?: DeadLetterService;
   overview?: OverviewSource;
   rateLimiter?: RateLimiter;
+  /**
+   * Caps the audit rows written for attempts without valid credentials (admin API 401s, failed
+   * console logins, console forms posted without a session), all callers together under the
+   * key "unauthenticated". Default: in process memory, 60 per minute per instance.
+   */
+  unauthenticatedAuditLimiter?: RateLimiter;
   /** Secret that signs console session cookies and CSRF tokens (>= 32 chars). */
   sessionSecret: string;
   clock: Clock;

@@ -17,6 +17,8 @@ export interface EdgeConfig {
   /** Undefined: a random per-process secret is made (sessions end on restart). */
   sessionSecret: string | undefined;
   rateLimit: { max: number; windowMs: number };
+  /** Audit rows for attempts without valid credentials, per minute (all callers together). */
+  unauthenticatedAuditLimit: number;
   maxBodyBytes: number;
 }
 
@@ -47,6 +49,7 @@ const schema = z.object({
   GROUNDCREW_ADMIN_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   GROUNDCREW_ADMIN_RATE_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
   GROUNDCREW_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(65_536),
+  GROUNDCREW_UNAUTH_AUDIT_LIMIT: z.coerce.number().int().min(1).default(60),
 });
 
 /**
@@ -76,6 +79,7 @@ export function parseEnv(env: Record<string, string | undefined>): EdgeConfig {
     adminTokens: parseAdminTokens(e.GROUNDCREW_ADMIN_TOKENS ?? ""),
     sessionSecret: e.GROUNDCREW_SESSION_SECRET,
     rateLimit: { max: e.GROUNDCREW_ADMIN_RATE_LIMIT, windowMs: e.GROUNDCREW_ADMIN_RATE_WINDOW_MS },
+    unauthenticatedAuditLimit: e.GROUNDCREW_UNAUTH_AUDIT_LIMIT,
     maxBodyBytes: e.GROUNDCREW_MAX_BODY_BYTES,
   };
 }

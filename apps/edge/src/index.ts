@@ -1,6 +1,7 @@
 // The public face of @groundcrew/edge: build the app from deps (`createApp`) or from the
-// environment (`parseEnv` + `createEdge`), plus the services to compose your own deps.
-export { createApp } from "./app.ts";
+// environment (`parseEnv` + `createEdge`), mount its routes into your own Hono app
+// (`groundcrewRoutes`), plus the services to compose your own deps.
+export { createApp, type GroundcrewRoutesOptions, groundcrewRoutes } from "./app.ts";
 export type { AppEnv } from "./app-env.ts";
 export * from "./deps.ts";
 export { type EdgeConfig, EnvError, parseAdminTokens, parseEnv } from "./env.ts";
@@ -16,4 +17,9 @@ export {
   type RateLimitOptions,
   type RateLimitRedis,
 } from "./services/rate-limit.ts";
+export {
+  type AuditUnauthenticated,
+  createUnauthenticatedAudit,
+  type UnauthenticatedAttempt,
+} from "./services/unauthenticated-audit.ts";
 export { consoleLogger, createEdge, type Edge, type EdgeOptions } from "./wiring.ts";

@@ -62,6 +62,7 @@ export function createEdge(config: EdgeConfig, options: EdgeOptions = {}): Edge 
     ? new Redis({ url: config.redis.url, token: config.redis.token })
     : undefined;
   const rateOptions = { ...config.rateLimit, clock };
+  const auditCap = { max: config.unauthenticatedAuditLimit, windowMs: 60_000, clock };
   const health = createEdgeHealth({ db, redis, qstash: config.qstash, clock });
   const deps: EdgeDeps = {
     health,
@@ -82,6 +83,9 @@ export function createEdge(config: EdgeConfig, options: EdgeOptions = {}): Edge 
     rateLimiter: redis
       ? createRedisRateLimiter(redis, "groundcrew:edge:rate:", rateOptions)
       : createMemoryRateLimiter(rateOptions),
+    unauthenticatedAuditLimiter: redis
+      ? createRedisRateLimiter(redis, "groundcrew:edge:unauth-audit:", auditCap)
+      : createMemoryRateLimiter(auditCap),
     sessionSecret: config.sessionSecret ?? randomSecret(),
     clock,
     logger,

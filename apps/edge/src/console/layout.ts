@@ -18,30 +18,35 @@ form.inline{display:inline-block;margin-right:1rem}
 .error{padding:.6rem;border-left:4px solid #b91c1c;background:#fef2f2}
 input[type=text],textarea{font:inherit;width:28rem;max-width:100%}`;
 
+/** What the page shell needs: the mount prefix, and the session (absent on the login page). */
+export interface View {
+  /** Prefix of every link ("" at the root, "/ops" when mounted there). */
+  base: string;
+  actor?: string;
+  csrf?: string;
+}
+
 /**
  * The console page shell: navigation, the signed-in actor and a logout form.
  *
  * @example
  * ```ts
- * return c.html(page("Overview", { actor, csrf }, html`<p>…</p>`));
+ * return c.html(page("Overview", who(c), html`<p>…</p>`));
  * ```
  */
-export function page(
-  title: string,
-  who: { actor: string; csrf: string } | undefined,
-  body: Html,
-): Html {
+export function page(title: string, view: View, body: Html): Html {
+  const b = view.base;
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>${title} · Groundcrew console</title><style>${style}</style></head>
 <body><header><strong>Groundcrew</strong>
 ${
-  who
-    ? html`<a href="/console">Overview</a><a href="/console/dead-letters">Dead letters</a>
-<a href="/console/tasks">Run-once tasks</a><a href="/console/actions">Admin actions</a>
-<a href="/console/audit">Audit log</a><a href="/docs">API</a>
-<span class="who">${who.actor}
-<form class="inline" method="post" action="/console/logout">${csrfField(who.csrf)}<button>Log out</button></form></span>`
+  view.actor !== undefined
+    ? html`<a href="${b}/console">Overview</a><a href="${b}/console/dead-letters">Dead letters</a>
+<a href="${b}/console/tasks">Run-once tasks</a><a href="${b}/console/actions">Admin actions</a>
+<a href="${b}/console/audit">Audit log</a><a href="${b}/docs">API</a>
+<span class="who">${view.actor}
+<form class="inline" method="post" action="${b}/console/logout">${csrfField(view.csrf ?? "")}<button>Log out</button></form></span>`
     : ""
 }</header>
 <main><h1>${title}</h1>${body}</main></body></html>`;

@@ -1,21 +1,21 @@
 import { html } from "hono/html";
 import type { DeadLetter, DeadLetterGroup } from "../deps.ts";
-import { csrfField, type Html } from "./layout.ts";
+import { csrfField, type Html, type View } from "./layout.ts";
 
 /**
  * Open dead letters grouped by fingerprint; each group links to its letters.
  *
  * @example
  * ```ts
- * page("Dead letters", who, groupsBody(groups));
+ * page("Dead letters", who(c), groupsBody(groups, c.get("base")));
  * ```
  */
-export function groupsBody(groups: DeadLetterGroup[]): Html {
+export function groupsBody(groups: DeadLetterGroup[], base: string): Html {
   if (groups.length === 0) return html`<p>No open dead letters.</p>`;
   return html`<table><tr><th>job</th><th>error</th><th>count</th><th>first seen</th><th>last seen</th></tr>
 ${groups.map(
   (g) => html`<tr><td>${g.jobName}</td>
-<td><a href="/console/dead-letters?fingerprint=${encodeURIComponent(g.fingerprint)}">${g.errorClass}: ${g.sampleMessage}</a></td>
+<td><a href="${base}/console/dead-letters?fingerprint=${encodeURIComponent(g.fingerprint)}">${g.errorClass}: ${g.sampleMessage}</a></td>
 <td>${g.count}</td><td>${g.firstSeenAt}</td><td>${g.lastSeenAt}</td></tr>`,
 )}</table>`;
 }
@@ -25,21 +25,23 @@ ${groups.map(
  *
  * @example
  * ```ts
- * page("Dead letters", who, groupItemsBody(fingerprint, items));
+ * page("Dead letters", who(c), groupItemsBody(fingerprint, items, c.get("base")));
  * ```
  */
-export function groupItemsBody(fingerprint: string, items: DeadLetter[]): Html {
-  return html`<p>Fingerprint <code>${fingerprint}</code> · <a href="/console/dead-letters">all groups</a></p>
+export function groupItemsBody(fingerprint: string, items: DeadLetter[], base: string): Html {
+  return html`<p>Fingerprint <code>${fingerprint}</code> · <a href="${base}/console/dead-letters">all groups</a></p>
 <table><tr><th>id</th><th>job</th><th>status</th><th>attempts</th><th>last failed</th></tr>
 ${items.map(
-  (d) => html`<tr><td><a href="/console/dead-letters/${d.id}">#${d.id}</a></td><td>${d.jobName}</td>
+  (
+    d,
+  ) => html`<tr><td><a href="${base}/console/dead-letters/${d.id}">#${d.id}</a></td><td>${d.jobName}</td>
 <td>${d.status}</td><td>${d.attempts}</td><td>${d.lastFailedAt}</td></tr>`,
 )}</table>`;
 }
 
-function noteForm(d: DeadLetter, verb: "discard" | "resolve", csrf: string): Html {
-  return html`<form class="inline" method="post" action="/console/dead-letters/${d.id}/${verb}">
-${csrfField(csrf)}<input type="text" name="note" required maxlength="2000" placeholder="note (required)">
+function noteForm(d: DeadLetter, verb: "discard" | "resolve", view: View): Html {
+  return html`<form class="inline" method="post" action="${view.base}/console/dead-letters/${d.id}/${verb}">
+${csrfField(view.csrf ?? "")}<input type="text" name="note" required maxlength="2000" placeholder="note (required)">
 <button>${verb === "discard" ? "Discard" : "Resolve"}</button></form>`;
 }
 
@@ -48,12 +50,13 @@ ${csrfField(csrf)}<input type="text" name="note" required maxlength="2000" place
  *
  * @example
  * ```ts
- * page(`Dead letter #${d.id}`, who, deadLetterBody(d, who.csrf));
+ * page(`Dead letter #${d.id}`, who(c), deadLetterBody(d, who(c)));
  * ```
  */
-export function deadLetterBody(d: DeadLetter, csrf: string, notice?: Html): Html {
+export function deadLetterBody(d: DeadLetter, view: View, notice?: Html): Html {
+  const csrf = view.csrf ?? "";
   return html`${notice ?? ""}
-<p><a href="/console/dead-letters?fingerprint=${encodeURIComponent(d.fingerprint)}">← group</a></p>
+<p><a href="${view.base}/console/dead-letters?fingerprint=${encodeURIComponent(d.fingerprint)}">← group</a></p>
 <table><tr><th>job</th><td>${d.jobName}</td></tr><tr><th>status</th><td>${d.status}</td></tr>
 <tr><th>error</th><td>${d.errorClass}: ${d.message}</td></tr><tr><th>attempts</th><td>${d.attempts}</td></tr>
 <tr><th>first / last failure</th><td>${d.firstFailedAt} / ${d.lastFailedAt}</td></tr>
@@ -61,7 +64,7 @@ export function deadLetterBody(d: DeadLetter, csrf: string, notice?: Html): Html
 <h2>Payload</h2><pre>${JSON.stringify(d.payload, null, 2)}</pre>
 <h2>Stack</h2><pre>${d.stack ?? "(none)"}</pre>
 <h2>Triage</h2>
-<form class="inline" method="post" action="/console/dead-letters/${d.id}/retry">${csrfField(csrf)}
+<form class="inline" method="post" action="${view.base}/console/dead-letters/${d.id}/retry">${csrfField(csrf)}
 <label><input type="checkbox" name="dryRun" value="1"> dry run</label> <button>Retry</button></form>
-${noteForm(d, "discard", csrf)}${noteForm(d, "resolve", csrf)}`;
+${noteForm(d, "discard", view)}${noteForm(d, "resolve", view)}`;
 }

@@ -55,10 +55,10 @@ ${checks.length > 0 ? checks : html`<tr><td colspan="4"><em>no dependency config
  *
  * @example
  * ```ts
- * page("Overview", who, overviewBody(await loadOverview(deps)));
+ * page("Overview", who(c), overviewBody(await loadOverview(deps), c.get("base")));
  * ```
  */
-export function overviewBody(v: Overview): Html {
+export function overviewBody(v: Overview, base: string): Html {
   return html`<h2>Health</h2>${healthTable(v.health)}
 <h2>Queues</h2><table><tr><th>class</th><th>depth</th><th>oldest pending</th></tr>
 ${rows(v.queues, 3, (q) => html`<tr><td>${q.jobClass}</td><td>${q.depth}</td><td>${duration(q.oldestAgeMs)}</td></tr>`)}</table>
@@ -67,7 +67,7 @@ ${rows(
   v.groups,
   4,
   (g) => html`<tr><td>${g.jobName}</td>
-<td><a href="/console/dead-letters?fingerprint=${encodeURIComponent(g.fingerprint)}">${g.errorClass}: ${g.sampleMessage}</a></td>
+<td><a href="${base}/console/dead-letters?fingerprint=${encodeURIComponent(g.fingerprint)}">${g.errorClass}: ${g.sampleMessage}</a></td>
 <td>${g.count}</td><td>${g.lastSeenAt}</td></tr>`,
 )}</table>
 <h2>Running jobs</h2><table><tr><th>job</th><th>progress</th><th>ETA</th></tr>

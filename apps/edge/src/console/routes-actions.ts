@@ -3,6 +3,7 @@ import { html } from "hono/html";
 import type { AppEnv } from "../app-env.ts";
 import type { AdminApproveResult, AdminRequestResult, AdminService, EdgeDeps } from "../deps.ts";
 import { HttpProblem } from "../http/errors.ts";
+import { isPgText, PG_TEXT_MESSAGE, unsafeJsonPath } from "../http/pg-text.ts";
 import { formField, who } from "./context.ts";
 import { csrfField, message, page } from "./layout.ts";
 import { actionsBody, confirmBody } from "./pages-actions.ts";
@@ -16,15 +17,27 @@ function caller(c: Context<AppEnv>) {
   return { actor: c.get("actor"), requestId: c.get("requestId") };
 }
 
-function parseParams(text: string): Record<string, unknown> | undefined {
+/** A JSON object PostgreSQL can store, or why not. */
+function parseParams(text: string): { params: Record<string, unknown> } | { error: string } {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text || "{}");
-    return value && typeof value === "object" && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
+    value = JSON.parse(text || "{}");
   } catch {
-    return undefined;
+    return { error: "params must be a JSON object." };
   }
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    return { error: "params must be a JSON object." };
+  }
+  const unsafe = unsafeJsonPath(value);
+  if (unsafe) return { error: `params.${unsafe.join(".")} ${PG_TEXT_MESSAGE}.` };
+  return { params: value as Record<string, unknown> };
+}
+
+/** Same rule as the API's path parameter: short, printable, no slashes. */
+const ACTION_NAME = /^[\w.:-]{1,128}$/;
+
+function refused(c: Context<AppEnv>, text: string, status: 400 | 404 = 400) {
+  return c.html(page("Refused", who(c), message("error", text)), status);
 }
 
 function outcomePage(c: Context<AppEnv>, result: AdminRequestResult | AdminApproveResult) {
@@ -90,59 +103,42 @@ export function registerConsoleActions(ui: Hono<AppEnv>, deps: EdgeDeps): void {
       pending.length === 0
         ? html`<p>No pending requests.</p>`
         : pending.map(
-            (p) => html`<form method="post" action="/console/approvals">${csrfField(c.get("csrf"))}
+            (
+              p,
+            ) => html`<form method="post" action="${c.get("base")}/console/approvals">${csrfField(c.get("csrf"))}
 <input type="hidden" name="approvalId" value="${p.id}">#${p.id} ${p.action} (${p.previewCount}) by ${p.requestedBy}
 at ${p.createdAt} <button>Approve</button></form>`,
           )
     }`;
     return c.html(
-      page(
-        "Admin actions",
-        who(c),
-        html`${actionsBody(service(deps).list(), c.get("csrf"))}${approve}`,
-      ),
+      page("Admin actions", who(c), html`${actionsBody(service(deps).list(), who(c))}${approve}`),
     );
   });
   ui.post("/actions/:name/preview", async (c) => {
     const name = c.req.param("name");
-    const text = await formField(c, "params");
-    const params = parseParams(text);
-    if (!params)
-      return c.html(
-        page("Preview", who(c), message("error", "params must be a JSON object.")),
-        400,
-      );
+    if (!ACTION_NAME.test(name)) return refused(c, "No admin action by that name.", 404);
+    const parsed = parseParams(await formField(c, "params"));
+    if ("error" in parsed) return refused(c, parsed.error);
+    const { params } = parsed;
     const preview = await service(deps).preview(name, params, caller(c));
     if (preview.outcome !== "ok") return outcomePage(c, preview);
     return c.html(
-      page(
-        `Confirm ${name}`,
-        who(c),
-        confirmBody(name, JSON.stringify(params), preview, c.get("csrf")),
-      ),
+      page(`Confirm ${name}`, who(c), confirmBody(name, JSON.stringify(params), preview, who(c))),
     );
   });
   ui.post("/actions/:name", async (c) => {
-    const params = parseParams(await formField(c, "params"));
-    if (!params)
-      return c.html(
-        page("Refused", who(c), message("error", "params must be a JSON object.")),
-        400,
-      );
+    const name = c.req.param("name");
+    if (!ACTION_NAME.test(name)) return refused(c, "No admin action by that name.", 404);
+    const parsed = parseParams(await formField(c, "params"));
+    if ("error" in parsed) return refused(c, parsed.error);
     const confirmation = await formField(c, "confirmation");
-    return outcomePage(
-      c,
-      await service(deps).request(c.req.param("name"), { params, confirmation }, caller(c)),
-    );
+    if (!isPgText(confirmation)) return refused(c, `The confirmation ${PG_TEXT_MESSAGE}.`);
+    const request = { params: parsed.params, confirmation };
+    return outcomePage(c, await service(deps).request(name, request, caller(c)));
   });
   ui.post("/approvals", async (c) => {
     const approvalId = (await formField(c, "approvalId")).trim();
-    if (!/^\d{1,19}$/.test(approvalId)) {
-      return c.html(
-        page("Refused", who(c), message("error", "approval id must be a number.")),
-        400,
-      );
-    }
+    if (!/^\d{1,19}$/.test(approvalId)) return refused(c, "approval id must be a number.");
     return outcomePage(c, await service(deps).approve(approvalId, caller(c)));
   });
 }

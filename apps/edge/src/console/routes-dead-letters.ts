@@ -2,6 +2,7 @@ import type { Context, Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import type { DeadLetterService, EdgeDeps } from "../deps.ts";
 import { HttpProblem } from "../http/errors.ts";
+import { isPgText, PG_TEXT_MESSAGE } from "../http/pg-text.ts";
 import { formField, who } from "./context.ts";
 import { type Html, message, page } from "./layout.ts";
 import { deadLetterBody, groupItemsBody, groupsBody } from "./pages-dead-letters.ts";
@@ -37,6 +38,7 @@ async function act(
   const note = (await formField(c, "note")).trim();
   if (!note || note.length > 2000)
     return [message("error", "A note (1–2000 characters) is required."), 422];
+  if (!isPgText(note)) return [message("error", `The note ${PG_TEXT_MESSAGE}.`), 400];
   const to = verb === "discard" ? "discarded" : "resolved";
   const r = await service(deps).triage(id, to, { actor, note });
   if (r.outcome === "conflict")
@@ -55,26 +57,32 @@ async function act(
  */
 export function registerConsoleDeadLetters(ui: Hono<AppEnv>, deps: EdgeDeps): void {
   ui.get("/dead-letters", async (c) => {
-    const fingerprint = c.req.query("fingerprint")?.slice(0, 200);
+    const raw = c.req.query("fingerprint");
+    const fingerprint = raw?.slice(0, 200);
+    const base = c.get("base");
+    if (raw && !isPgText(raw)) {
+      const error = message("error", `The fingerprint filter ${PG_TEXT_MESSAGE}.`);
+      return c.html(page("Dead letters", who(c), error), 400);
+    }
     if (!fingerprint) {
       const groups = await service(deps).groups({ limit: 200 });
-      return c.html(page("Dead letters", who(c), groupsBody(groups)));
+      return c.html(page("Dead letters", who(c), groupsBody(groups, base)));
     }
     const { items } = await service(deps).list({ fingerprint, limit: 200 });
-    return c.html(page("Dead letters", who(c), groupItemsBody(fingerprint, items)));
+    return c.html(page("Dead letters", who(c), groupItemsBody(fingerprint, items, base)));
   });
   ui.get("/dead-letters/:id", async (c) => {
     const id = parseId(c.req.param("id"));
     const item = id ? await service(deps).get(id) : undefined;
     if (!item) return notFound(c, c.req.param("id"));
-    return c.html(page(`Dead letter #${item.id}`, who(c), deadLetterBody(item, c.get("csrf"))));
+    return c.html(page(`Dead letter #${item.id}`, who(c), deadLetterBody(item, who(c))));
   });
   ui.post("/dead-letters/:id/:verb{retry|discard|resolve}", async (c) => {
     const id = parseId(c.req.param("id"));
     if (!id || !(await service(deps).get(id))) return notFound(c, c.req.param("id"));
     const [notice, status] = await act(deps, c, id, c.req.param("verb"));
     const item = await service(deps).get(id);
-    const body = item ? deadLetterBody(item, c.get("csrf"), notice) : notice;
+    const body = item ? deadLetterBody(item, who(c), notice) : notice;
     return c.html(page(`Dead letter #${id}`, who(c), body), status as 200);
   });
 }

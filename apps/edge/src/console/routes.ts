@@ -6,6 +6,7 @@ import type { EdgeDeps } from "../deps.ts";
 import { rateLimitActor } from "../http/auth.ts";
 import { findActor } from "../http/constant-time.ts";
 import { HttpProblem } from "../http/errors.ts";
+import type { AuditUnauthenticated } from "../services/unauthenticated-audit.ts";
 import { endSession, requireSession, startSession } from "./auth.ts";
 import { formField, who } from "./context.ts";
 import { page } from "./layout.ts";
@@ -14,12 +15,12 @@ import { loadOverview, overviewBody } from "./pages-overview.ts";
 import { registerConsoleActions } from "./routes-actions.ts";
 import { registerConsoleDeadLetters } from "./routes-dead-letters.ts";
 
-function loginPage(error?: string) {
+function loginPage(base: string, error?: string) {
   return page(
     "Log in",
-    undefined,
+    { base },
     html`${error ? html`<p class="error">${error}</p>` : ""}
-<form method="post" action="/console/login"><label>Admin token<br>
+<form method="post" action="${base}/console/login"><label>Admin token<br>
 <input type="password" name="token" required autocomplete="current-password"></label>
 <button>Log in</button></form>`,
   );
@@ -34,22 +35,34 @@ function loginPage(error?: string) {
  * registerConsole(app, deps);
  * ```
  */
-export function registerConsole(app: OpenAPIHono<AppEnv>, deps: EdgeDeps): void {
+export function registerConsole(
+  app: OpenAPIHono<AppEnv>,
+  deps: EdgeDeps,
+  audit?: AuditUnauthenticated,
+): void {
   const ui = new Hono<AppEnv>();
-  ui.get("/login", (c) => c.html(loginPage()));
+  ui.get("/login", (c) => c.html(loginPage(c.get("base"))));
   ui.post("/login", async (c) => {
-    const actor = await findActor(deps.adminTokens, await formField(c, "token"));
-    if (!actor) return c.html(loginPage("That token is not a configured admin token."), 401);
+    const token = await formField(c, "token");
+    const actor = await findActor(deps.adminTokens, token);
+    if (!actor) {
+      const reason = token
+        ? "console login with a token that is not configured"
+        : "console login without a token";
+      await audit?.({ action: `POST ${c.req.path}`, reason, requestId: c.get("requestId") });
+      const error = "That token is not a configured admin token.";
+      return c.html(loginPage(c.get("base"), error), 401);
+    }
     await startSession(c, deps, actor);
-    return c.redirect("/console", 303);
+    return c.redirect(`${c.get("base")}/console`, 303);
   });
-  ui.use("*", requireSession(deps));
+  ui.use("*", requireSession(deps, audit));
   ui.post("/logout", (c) => {
     endSession(c);
-    return c.redirect("/console/login", 303);
+    return c.redirect(`${c.get("base")}/console/login`, 303);
   });
   ui.get("/", async (c) =>
-    c.html(page("Overview", who(c), overviewBody(await loadOverview(deps)))),
+    c.html(page("Overview", who(c), overviewBody(await loadOverview(deps), c.get("base")))),
   );
   ui.get("/tasks", async (c) =>
     c.html(

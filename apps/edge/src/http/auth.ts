@@ -1,24 +1,34 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import type { EdgeDeps } from "../deps.ts";
+import type { AuditUnauthenticated } from "../services/unauthenticated-audit.ts";
 import { findActor } from "./constant-time.ts";
 import { errorResponse } from "./errors.ts";
 
 /**
  * Requires `Authorization: Bearer <token>` naming a configured admin; sets `actor`.
- * Missing or wrong → 401 JSON with `WWW-Authenticate: Bearer`. The token is never logged.
+ * Missing or wrong → 401 JSON with `WWW-Authenticate: Bearer`, and (with `audit`) an audit row
+ * naming the path and the request id. The token is never logged or stored, not even in part.
  *
  * @example
  * ```ts
- * app.use("/admin/*", requireActor(deps));
+ * app.use("/admin/*", requireActor(deps, auditUnauthenticated));
  * ```
  */
-export function requireActor(deps: Pick<EdgeDeps, "adminTokens">): MiddlewareHandler<AppEnv> {
+export function requireActor(
+  deps: Pick<EdgeDeps, "adminTokens">,
+  audit?: AuditUnauthenticated,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header("authorization") ?? "";
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const actor = match?.[1] ? await findActor(deps.adminTokens, match[1]) : undefined;
     if (!actor) {
+      await audit?.({
+        action: `${c.req.method} ${c.req.path}`,
+        reason: match ? "bearer token is not a configured admin token" : "no bearer token",
+        requestId: c.get("requestId"),
+      });
       c.header("WWW-Authenticate", 'Bearer realm="groundcrew"');
       const message = match
         ? "the bearer token is not a configured admin token"

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import type { AdminRequestResult, AdminService, EdgeDeps } from "../deps.ts";
 import { errorResponse, HttpProblem } from "../http/errors.ts";
+import { pgText, refinePgJson } from "../http/pg-text.ts";
 import {
   authErrors,
   bearer,
@@ -41,7 +42,10 @@ const PendingSchema = z
   })
   .openapi("PendingApproval");
 const params = z.object({ name: Name });
-const paramsBody = z.object({ params: z.record(z.string(), z.unknown()).default({}) });
+// Params land in the audit row (jsonb) and the action's own queries: PostgreSQL must take them.
+const paramsBody = z.object({
+  params: z.record(z.string(), z.unknown()).superRefine(refinePgJson).default({}),
+});
 
 const routes = {
   list: createRoute({
@@ -77,7 +81,7 @@ const routes = {
     summary: "Run the action as a background job; needs the exact confirmation phrase",
     request: {
       params,
-      body: jsonBody(paramsBody.extend({ confirmation: z.string().max(500) })),
+      body: jsonBody(paramsBody.extend({ confirmation: pgText().max(500) })),
     },
     responses: {
       202: jsonResponse("accepted (or waiting for approval)", AcceptedSchema),

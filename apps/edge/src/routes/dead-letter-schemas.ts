@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Name, Note } from "./schemas.ts";
+import { Name, Note, TextFilter } from "./schemas.ts";
 
 /** A dead letter's status. */
 export const Status = z.enum(["open", "acknowledged", "retried", "discarded", "resolved"]);
@@ -13,8 +13,8 @@ export const idParam = z.object({
 export const listQuery = z.object({
   status: Status.optional(),
   jobName: Name.optional(),
-  fingerprint: z.string().min(1).max(200).optional(),
-  errorClass: z.string().min(1).max(200).optional(),
+  fingerprint: TextFilter.optional(),
+  errorClass: TextFilter.optional(),
   before: z.coerce.number().int().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
@@ -28,7 +28,7 @@ export const RedriveBody = z.union([
     limit: z.number().int().min(1).max(10_000).optional(),
   }),
   z.object({
-    fingerprint: z.string().min(1).max(200),
+    fingerprint: TextFilter,
     dryRun: z.boolean().default(false),
     note: Note.optional(),
     limit: z.number().int().min(1).max(10_000).optional(),

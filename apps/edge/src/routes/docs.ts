@@ -10,8 +10,9 @@ const info = {
 };
 
 /**
- * Registers GET /openapi.json (generated from the route schemas) and GET /docs, a
- * self-contained API reference page (no external assets).
+ * Registers GET /openapi.json (generated from the route schemas; `servers` is the mount
+ * prefix, so the paths resolve under it) and GET /docs, a self-contained API reference page
+ * (no external assets) whose links carry the prefix.
  *
  * @example
  * ```ts
@@ -23,14 +24,20 @@ export function registerDocs(app: OpenAPIHono<AppEnv>): void {
     type: "http",
     scheme: "bearer",
   });
-  app.doc31("/openapi.json", { openapi: "3.1.0", info });
+  const config = (base: string) => ({
+    openapi: "3.1.0",
+    info,
+    servers: [{ url: base || "/", description: "this deployment" }],
+  });
+  app.doc31("/openapi.json", (c) => config(c.get("base")));
   app.get("/docs", (c) => {
-    const doc = app.getOpenAPI31Document({ openapi: "3.1.0", info });
+    const base = c.get("base");
+    const doc = app.getOpenAPI31Document(config(base));
     const operations = Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
       Object.entries(item as Record<string, { summary?: string; tags?: string[] }>).map(
         ([method, op]) => ({
           method: method.toUpperCase(),
-          path,
+          path: `${base}${path}`,
           summary: op.summary ?? "",
           tag: op.tags?.[0] ?? "",
         }),
@@ -42,7 +49,7 @@ export function registerDocs(app: OpenAPIHono<AppEnv>): void {
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left}
 code{font-size:14px}.m{font-weight:600}</style></head>
 <body><h1>${info.title} <small>${info.version}</small></h1><p>${info.description}</p>
-<p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Console: <a href="/console">/console</a>.</p>
+<p>Machine-readable: <a href="${base}/openapi.json">${base}/openapi.json</a> (OpenAPI 3.1). Console: <a href="${base}/console">${base}/console</a>.</p>
 <table><thead><tr><th>method</th><th>path</th><th>tag</th><th>what</th></tr></thead><tbody>
 ${operations.map(
   (o) =>

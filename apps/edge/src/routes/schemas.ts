@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { pgText } from "../http/pg-text.ts";
 
 /** The uniform error body, for the OpenAPI document. */
 export const ErrorSchema = z
@@ -63,5 +64,8 @@ export const Name = z
   .max(128)
   .regex(/^[\w.:-]+$/);
 
-/** A free-text note from an operator. */
-export const Note = z.string().trim().min(1).max(2000);
+/** A free-text note from an operator (PostgreSQL must be able to store it). */
+export const Note = pgText().trim().min(1).max(2000);
+
+/** A free-text filter value matched against a text column (fingerprint, error class). */
+export const TextFilter = pgText().min(1).max(200);

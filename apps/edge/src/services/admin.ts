@@ -12,6 +12,7 @@ import {
 } from "@groundcrew/core/admin";
 import { sql } from "drizzle-orm";
 import type { AdminApproveResult, AdminCaller, AdminRequestResult, AdminService } from "../deps.ts";
+import { pgSafe } from "../http/pg-text.ts";
 
 /** What {@link createAdminService} needs. */
 export interface AdminServiceOptions {
@@ -50,12 +51,13 @@ export function createAdminService(options: AdminServiceOptions): AdminService {
   const find = (name: string) => actions.find((a) => a.name === name);
   const auditRefusal = async (action: string, reason: string, caller: AdminCaller) => {
     await db.insert(adminAudit).values({
-      action: action.slice(0, 200),
+      // The action may come from a hostile path (rate-limited requests, unauthenticated ones).
+      action: pgSafe(action.slice(0, 200)),
       actor: caller.actor,
       requestId: caller.requestId,
       params: {},
       outcome: "refused",
-      reason,
+      reason: pgSafe(reason),
       createdAt: new Date(clock.now()),
     });
   };
