@@ -107,6 +107,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     concurrency,
     pollMs: env.GROUNDCREW_POLL_MS ?? config.worker?.pollMs,
     leaseMs: env.GROUNDCREW_LEASE_MS ?? config.worker?.leaseMs,
+    batchRetry: config.worker?.batchRetry,
     onJobDone: options.onJobDone,
   });
   const decide = createBackpressure(db, config, clock);

@@ -10,5 +10,7 @@ export {
 } from "./config/define-config.ts";
 export { type Daemon, type DaemonOptions, startDaemon } from "./daemon.ts";
 export { type Env, loadEnv } from "./env.ts";
+export { DEFAULT_BATCH_RETRY } from "./worker/batch-adapter.ts";
 export { BUILTIN_JOBS } from "./worker/builtin-jobs.ts";
 export type { JobContext, JobInfo, JobLease, JobProgress } from "./worker/job-context.ts";
+export type { BatchRetryOptions } from "./worker/run-job-types.ts";

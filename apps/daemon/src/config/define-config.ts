@@ -7,6 +7,7 @@ import type { Probe } from "@groundcrew/core/health";
 import type { Task } from "@groundcrew/core/run-once";
 import type { SweepSpec } from "@groundcrew/core/sweep";
 import type { JobContext } from "../worker/job-context.ts";
+import type { BatchRetryOptions } from "../worker/run-job-types.ts";
 
 /** A job's class, most important first; backpressure never skips `critical`. */
 export type JobClass = "critical" | "default" | "low";
@@ -103,6 +104,11 @@ export interface GroundcrewConfig {
     pollMs?: number;
     leaseMs?: number;
     shutdownTimeoutMs?: number;
+    /**
+     * In-process retries of a batch job after a transient database error, before the attempt
+     * fails. Default `{ retries: 8, baseDelayMs: 250, maxDelayMs: 10_000 }`.
+     */
+    batchRetry?: BatchRetryOptions;
   };
   /** Called once the daemon is ready, with its database (e.g. demo seeding). */
   onStart?: (ctx: { db: Db }) => Promise<void>;

@@ -18,7 +18,13 @@ import type { HeldLease, RunJobDeps } from "./run-job-types.ts";
 export async function executeJob(
   job: Job,
   registered: RegisteredJob,
-  run: { signal: AbortSignal; lease: HeldLease | undefined; logger: Logger },
+  run: {
+    signal: AbortSignal;
+    lease: HeldLease | undefined;
+    logger: Logger;
+    /** Counts the batches this run committed (with their checkpoint). */
+    attempt: { batchesCommitted: number };
+  },
   deps: RunJobDeps,
 ): Promise<{ interrupted: boolean; value: unknown }> {
   const progress = (p: JobProgress) => {
@@ -35,7 +41,18 @@ export async function executeJob(
       signal: run.signal,
       stopSignal: deps.shutdown,
       clock: deps.clock,
-      onProgress: progress,
+      onProgress: (p) => {
+        run.attempt.batchesCommitted += 1;
+        progress(p);
+      },
+      retry: deps.batchRetry,
+      onRetry: (e) => {
+        deps.metrics.connectionRetries.inc({ code: e.classification.code });
+        run.logger.warn(
+          { code: e.classification.code, retry: e.attempt, delayMs: e.delayMs },
+          "batch job hit a transient database error; retrying from its checkpoint",
+        );
+      },
     });
     return { interrupted: result.interrupted, value: result.output };
   }

@@ -1,4 +1,5 @@
-import { failJob, type Job, releaseJob } from "@groundcrew/core/jobs";
+import { withRetry } from "@groundcrew/core/connections";
+import { failJob, type Job, releaseJob, retryDelayMs } from "@groundcrew/core/jobs";
 import type { Logger } from "pino";
 import type { RegisteredJob } from "./job-registry.ts";
 import type { RunJobDeps, RunJobOutcome } from "./run-job-types.ts";
@@ -34,14 +35,36 @@ export async function takeLock(
     { lock: key, retryAfterMs: result.retryAfterMs },
     "job lock busy; released for later",
   );
-  await releaseJob(deps.db, {
-    id: job.id,
-    workerId: deps.workerId,
-    delayMs: Math.max(Math.ceil(result.retryAfterMs), 100),
-    reason: `lock ${key} busy`,
-    clock: deps.clock,
-  });
+  await persist(deps, () =>
+    releaseJob(deps.db, {
+      id: job.id,
+      workerId: deps.workerId,
+      delayMs: Math.max(Math.ceil(result.retryAfterMs), 100),
+      reason: `lock ${key} busy`,
+      clock: deps.clock,
+    }),
+  );
   return "busy" as const;
+}
+
+/**
+ * Runs one write that records a job's outcome, re-running it after a transient database error
+ * (core's `withRetry`): a blip at the end of a run must not leave the job to lease expiry. Each
+ * write acts only while this worker holds the job, so a re-run after a lost reply is harmless.
+ *
+ * @example
+ * ```ts
+ * const ok = await persist(deps, () => completeJob(deps.db, { id, workerId, clock }));
+ * ```
+ */
+export function persist<T>(deps: RunJobDeps, write: () => Promise<T>): Promise<T> {
+  return withRetry(write, {
+    retries: 6,
+    baseDelayMs: 200,
+    maxDelayMs: 5_000,
+    clock: deps.clock,
+    onRetry: (e) => deps.metrics.connectionRetries.inc({ code: e.classification.code }),
+  });
 }
 
 /**
@@ -53,13 +76,42 @@ export async function takeLock(
  * ```
  */
 export async function release(job: Job, deps: RunJobDeps, reason: string): Promise<RunJobOutcome> {
-  const ok = await releaseJob(deps.db, {
-    id: job.id,
-    workerId: deps.workerId,
-    reason,
-    clock: deps.clock,
-  });
+  const ok = await persist(deps, () =>
+    releaseJob(deps.db, { id: job.id, workerId: deps.workerId, reason, clock: deps.clock }),
+  );
   return ok ? "interrupted" : "lost";
+}
+
+/**
+ * A batch job that failed after committing batches in this attempt: back to pending after a
+ * first-retry backoff, without spending the attempt (core's `releaseJob`). "retry", or "lost".
+ *
+ * @example
+ * ```ts
+ * if (attempt.batchesCommitted > 0) return finish(await retryAfterProgress(job, err, deps, logger));
+ * ```
+ */
+export async function retryAfterProgress(
+  job: Job,
+  error: unknown,
+  deps: RunJobDeps,
+  logger: Logger,
+): Promise<RunJobOutcome> {
+  const err = error instanceof Error ? error : new Error(String(error));
+  const ok = await persist(deps, () =>
+    releaseJob(deps.db, {
+      id: job.id,
+      workerId: deps.workerId,
+      delayMs: retryDelayMs(1),
+      reason: `checkpoint advanced before ${err.name}: ${err.message} (attempt not counted)`,
+      clock: deps.clock,
+    }),
+  );
+  logger.warn(
+    { err: { name: err.name, message: err.message }, outcome: ok ? "retry" : "lost" },
+    "batch job failed after progress; retried without spending the attempt",
+  );
+  return ok ? "retry" : "lost";
 }
 
 /**
@@ -77,12 +129,9 @@ export async function fail(
   logger: Logger,
 ): Promise<RunJobOutcome> {
   const err = error instanceof Error ? error : new Error(String(error));
-  const result = await failJob(deps.db, {
-    id: job.id,
-    workerId: deps.workerId,
-    error,
-    clock: deps.clock,
-  });
+  const result = await persist(deps, () =>
+    failJob(deps.db, { id: job.id, workerId: deps.workerId, error, clock: deps.clock }),
+  );
   logger.warn(
     { err: { name: err.name, message: err.message }, outcome: result.outcome },
     "job failed",

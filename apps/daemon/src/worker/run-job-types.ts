@@ -1,4 +1,5 @@
 import type { Clock } from "@groundcrew/core/clock";
+import type { RetryEvent } from "@groundcrew/core/connections";
 import type { Db } from "@groundcrew/core/db";
 import type { Job } from "@groundcrew/core/jobs";
 import type { Logger } from "pino";
@@ -16,6 +17,16 @@ export type AcquireLock = (
   options: { ttlMs: number },
 ) => Promise<{ acquired: true; lease: HeldLease } | { acquired: false; retryAfterMs: number }>;
 
+/** In-process retries of a batch job after a transient database error (core's `withRetry`). */
+export interface BatchRetryOptions {
+  /** Re-runs per round after the first failure. Default 8. */
+  retries?: number;
+  /** The first backoff cap; doubles per retry. Default 250. */
+  baseDelayMs?: number;
+  /** No wait is longer than this. Default 10 000. */
+  maxDelayMs?: number;
+}
+
 /** Runs a batch job definition (core's `runBatchJob`) and returns its result. */
 export type RunBatch = (
   db: Db,
@@ -29,7 +40,11 @@ export type RunBatch = (
     /** Graceful stop: finish the batch in flight, checkpoint, return interrupted. */
     stopSignal: AbortSignal;
     clock: Clock;
+    /** Called after every committed batch (checkpoint saved). */
     onProgress: (p: JobProgress) => void;
+    retry?: BatchRetryOptions;
+    /** Called before each in-process retry's wait. */
+    onRetry?: (event: RetryEvent) => void;
   },
 ) => Promise<{ interrupted: boolean; output: unknown }>;
 
@@ -43,6 +58,8 @@ export interface RunJobDeps {
   metrics: DaemonMetrics;
   acquireLock?: AcquireLock;
   runBatch?: RunBatch;
+  /** In-process retries of batch jobs (`worker.batchRetry` in the config). */
+  batchRetry?: BatchRetryOptions;
   /**
    * Aborted when the daemon starts shutting down: plain jobs see it in `ctx.signal`; batch jobs
    * are asked to pause at their next checkpoint (the batch in flight still commits).

@@ -1,6 +1,11 @@
-import { completeJob, type Job, PermanentJobError } from "@groundcrew/core/jobs";
+import {
+  completeJob,
+  isPermanentJobError,
+  type Job,
+  PermanentJobError,
+} from "@groundcrew/core/jobs";
 import { executeJob } from "./execute-job.ts";
-import { fail, release, takeLock } from "./job-outcomes.ts";
+import { fail, persist, release, retryAfterProgress, takeLock } from "./job-outcomes.ts";
 import { linkSignals } from "./link-signals.ts";
 import type { RunJobDeps, RunJobOutcome } from "./run-job-types.ts";
 
@@ -54,24 +59,37 @@ export async function runJob(
   if (lock) deps.heldLeases?.add(lock);
   const run = linkSignals([jobSignal, lock ? lock.signal : undefined]);
   const { signal } = run;
+  const attempt = { batchesCommitted: 0 };
   try {
-    const output = await executeJob(job, registered, { signal, lease: lock, logger }, deps);
+    const output = await executeJob(
+      job,
+      registered,
+      { signal, lease: lock, logger, attempt },
+      deps,
+    );
     if (deps.shutdown.aborted && output.interrupted) {
       return finish(
         await release(job, deps, "daemon shut down mid-run; resumes from its checkpoint"),
       );
     }
     if (output.interrupted) throw new Error("job interrupted: its lease or lock was lost");
-    const completed = await completeJob(deps.db, {
-      id: job.id,
-      workerId: deps.workerId,
-      output: output.value,
-      clock: deps.clock,
-    });
+    const completed = await persist(deps, () =>
+      completeJob(deps.db, {
+        id: job.id,
+        workerId: deps.workerId,
+        output: output.value,
+        clock: deps.clock,
+      }),
+    );
     return finish(completed ? "done" : "lost");
   } catch (error) {
     if (deps.shutdown.aborted && (signal.aborted || registered.definition.kind !== "batch")) {
       return finish(await release(job, deps, "daemon shut down mid-run"));
+    }
+    // A batch job whose checkpoint moved during this attempt is making progress: retry it
+    // without spending the attempt. One stuck at the same checkpoint spends them and dead-letters.
+    if (attempt.batchesCommitted > 0 && !isPermanentJobError(error)) {
+      return finish(await retryAfterProgress(job, error, deps, logger));
     }
     return finish(await fail(job, error, deps, logger));
   } finally {
