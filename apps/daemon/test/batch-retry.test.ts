@@ -20,7 +20,7 @@ const watcher = createRunWatcher();
 const unreachable = postgres("postgres://postgres@127.0.0.1:1/none", {
   max: 1,
   connect_timeout: 2,
-  backoff: 0, // postgres.js would wait longer before each reconnect
+  backoff: () => 0, // postgres.js would wait longer before each reconnect
   onnotice: () => {},
 });
 
