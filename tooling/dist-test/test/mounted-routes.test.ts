@@ -1,6 +1,7 @@
-// A user's own Hono app mounts Groundcrew's edge routes under /ops, as a library user would.
+// A user's own Hono app mounts Groundcrew's edge routes under /ops, as a library user would:
+// `app.route("/ops", groundcrewRoutes(deps))`.
 import { defineAdminAction } from "@groundcrew/core/admin";
-import { createEdge, type Edge, parseEnv } from "@groundcrew/edge";
+import { createEdge, type Edge, groundcrewRoutes, parseEnv } from "@groundcrew/edge";
 import { createTestDatabase, type TestDatabase } from "@groundcrew/testing";
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
@@ -33,14 +34,17 @@ describe("the edge routes mounted into a user's Hono app", () => {
     database = await createTestDatabase();
     await database.sql`create table public.gadgets (id serial primary key, age_days int not null)`;
     await database.sql`insert into public.gadgets (age_days) select g from generate_series(1, 10) g`;
+    // The deps from the environment, as a deployment builds them (createEdge also returns an
+    // app served at the root; a user mounting the routes only needs its deps).
     edge = createEdge(parseEnv({ GROUNDCREW_ADMIN_TOKENS: `alice:${TOKEN}` }), {
       db: database.db,
       actions: [purgeGadgets],
     });
+    const deps = edge.deps;
     // The user's app: its own routes, and Groundcrew's under /ops.
     app = new Hono();
     app.get("/", (c) => c.text("my shop"));
-    app.route("/ops", edge.app);
+    app.route("/ops", groundcrewRoutes(deps));
   });
   afterAll(async () => {
     await edge?.close();
@@ -70,9 +74,30 @@ describe("the edge routes mounted into a user's Hono app", () => {
     expect(await res.json()).toMatchObject({ count: 3, confirmation: "purge 3 gadgets" });
   });
 
+  test("the console login page under /ops posts to /ops; a login sets a cookie scoped to /ops/console", async () => {
+    const page = await app.request("/ops/console/login");
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('action="/ops/console/login"');
+    const login = await app.request("/ops/console/login", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token: TOKEN }).toString(),
+    });
+    expect(login.status).toBe(303);
+    expect(login.headers.get("location")).toBe("/ops/console");
+    expect(login.headers.get("set-cookie")).toMatch(/Path=\/ops\/console(;|$)/);
+    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    const overview = await (await app.request("/ops/console", { headers: { cookie } })).text();
+    expect(overview).toContain('href="/ops/console/dead-letters"');
+    expect(overview).not.toMatch(/(href|action)="\/console/);
+    const openapi = (await (await app.request("/ops/openapi.json")).json()) as { servers: unknown };
+    expect(openapi.servers).toEqual([{ url: "/ops", description: "this deployment" }]);
+  });
+
   test("the user's own routes are untouched and Groundcrew answers only under /ops", async () => {
     expect(await (await app.request("/")).text()).toBe("my shop");
     expect((await app.request("/health")).status).toBe(404);
     expect((await app.request("/admin/actions")).status).toBe(404);
+    expect((await app.request("/console/login")).status).toBe(404);
   });
 });
