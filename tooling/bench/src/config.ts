@@ -10,6 +10,7 @@ export const BENCHMARKS = [
   "sweep",
   "health",
   "ingress",
+  "daemons",
 ] as const;
 
 /** One benchmark's name. */
@@ -23,6 +24,11 @@ export interface BenchConfig {
   runs: number;
   /** Which benchmarks run (`--only drain,mutex` / `BENCH_ONLY`, default all). */
   only: readonly BenchmarkName[];
+  /**
+   * Whether `--only` / `BENCH_ONLY` picked the benchmarks: then RESULTS.md keeps the sections of
+   * the others from earlier runs (see results.ts) instead of being rewritten from this run alone.
+   */
+  merge: boolean;
   /** Also measure peak RSS at 3,000,000 rows (`--rss-3m` / `BENCH_RSS_3M=1`). */
   rss3m: boolean;
   /** Only re-render RESULTS.md from the RESULTS.json of the last run (`--render`). */
@@ -51,6 +57,14 @@ export interface BenchSizes {
   sweepCapMs: number;
   httpDurationMs: number;
   httpConnections: number;
+  /** No-op jobs each point of benchmark 8 (several daemon processes) drains. */
+  daemonJobs: number;
+  /** GROUNDCREW_CONCURRENCY of each daemon process in benchmark 8. */
+  daemonConcurrency: number;
+  /** Jobs of benchmark 8's locked variant (each job declares one lock key). */
+  daemonLockedJobs: number;
+  /** How many distinct lock keys the locked variant's jobs share (round robin). */
+  daemonLockKeys: number;
 }
 
 /**
@@ -77,7 +91,8 @@ export function readConfig(
   const pick = (flag: string, name: string) => flags.get(flag) ?? env[name];
   const scale = positive("scale", pick("scale", "BENCH_SCALE") ?? "1");
   const runs = Math.round(positive("runs", pick("runs", "BENCH_RUNS") ?? "3"));
-  const only = (pick("only", "BENCH_ONLY") ?? BENCHMARKS.join(","))
+  const onlyText = pick("only", "BENCH_ONLY");
+  const only = (onlyText ?? BENCHMARKS.join(","))
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
@@ -101,6 +116,10 @@ export function readConfig(
     sweepCapMs: sized(15_000, 2_000),
     httpDurationMs: sized(5_000, 1_000),
     httpConnections: 100,
+    daemonJobs: sized(10_000, 1_000),
+    daemonConcurrency: 10,
+    daemonLockedJobs: sized(400, 100),
+    daemonLockKeys: 4,
   };
   for (const [name, value] of parseSizes(pick("sizes", "BENCH_SIZES") ?? "")) {
     if (!(name in sizes)) {
@@ -116,6 +135,7 @@ export function readConfig(
     scale,
     runs,
     only: BENCHMARKS.filter((b) => only.includes(b)),
+    merge: onlyText !== undefined && onlyText.trim() !== "",
     rss3m,
     render: flags.has("render"),
     resultsPath: pick("results", "BENCH_RESULTS") ?? DEFAULT_RESULTS,

@@ -1,6 +1,7 @@
 // `npm run bench`: runs the selected benchmarks, prints one table, writes RESULTS.md.
 import { type BenchmarkName, readConfig } from "./config.ts";
 import { benchCounters } from "./counters.ts";
+import { benchDaemons } from "./daemons/index.ts";
 import { benchDrain } from "./drain/index.ts";
 import { benchHealth } from "./http/health.ts";
 import { benchIngress } from "./http/ingress.ts";
@@ -25,6 +26,7 @@ const BENCHES: Partial<Record<BenchmarkName, Bench>> = {
   sweep: benchSweep,
   ingress: benchIngress,
   health: benchHealth,
+  daemons: benchDaemons,
 };
 
 const config = readConfig(process.argv.slice(2), process.env);
@@ -43,7 +45,7 @@ for (const name of config.only) {
   if (!bench) throw new Error(`${name}: expected a benchmark function, found none`);
   const benchStarted = performance.now();
   log(`${name}: starting (scale ${config.scale}, ${config.runs} runs)`);
-  rows.push(...(await bench(config, log)));
+  rows.push(...(await bench(config, log)).map((row) => ({ ...row, source: name })));
   timings.push({ name, seconds: (performance.now() - benchStarted) / 1000 });
   log(`${name}: done in ${timings.at(-1)?.seconds.toFixed(1)} s`);
 }

@@ -18,6 +18,8 @@ export interface ResultRow {
   /** Groundcrew's value in each run (the median is `groundcrew`), to show the spread. */
   runs?: number[];
   peers: PeerValue[];
+  /** The benchmark (`--only` name) that produced the row; RESULTS.md merges runs by it. */
+  source?: string;
 }
 
 /**

@@ -1,0 +1,105 @@
+// Benchmark 8: several `groundcrew daemon` processes on one PostgreSQL and one Redis draining
+// no-op jobs, against one process; optionally jobs that each declare one of a few lock keys.
+import { createTestRedis } from "@groundcrew/testing";
+import type { BenchConfig } from "../config.ts";
+import { median } from "../stats.ts";
+import type { ResultRow } from "../table.ts";
+import { type PointSample, type PointSpec, runPoint } from "./point.ts";
+
+/** The processes of the scale-out points. */
+const PROCESSES = 3;
+
+interface Point {
+  key: string;
+  spec: PointSpec;
+}
+
+/**
+ * Per run, interleaved: 1 process at concurrency c, 3 processes at c each, 1 process at 3c (the
+ * same total), then the locked variant with 1 and 3 processes; returns the medians as rows whose
+ * peer is the 1-process point.
+ *
+ * @example
+ * ```ts
+ * const rows = await benchDaemons(config, console.log);
+ * ```
+ */
+export async function benchDaemons(
+  config: BenchConfig,
+  log: (line: string) => void,
+): Promise<ResultRow[]> {
+  const { daemonJobs: jobs, daemonConcurrency: c, daemonLockedJobs, daemonLockKeys } = config.sizes;
+  const points: Point[] = [
+    { key: "one", spec: { processes: 1, concurrency: c, jobs, lockKeys: 0 } },
+    { key: "three", spec: { processes: PROCESSES, concurrency: c, jobs, lockKeys: 0 } },
+    { key: "oneWide", spec: { processes: 1, concurrency: c * PROCESSES, jobs, lockKeys: 0 } },
+  ];
+  if (daemonLockedJobs > 0 && daemonLockKeys > 0) {
+    const locked = { jobs: daemonLockedJobs, lockKeys: daemonLockKeys, concurrency: c };
+    points.push(
+      { key: "lockedOne", spec: { processes: 1, ...locked } },
+      { key: "lockedThree", spec: { processes: PROCESSES, ...locked } },
+    );
+  }
+  const samples = new Map<string, PointSample[]>(points.map((p) => [p.key, []]));
+  const redis = await createTestRedis();
+  try {
+    for (let run = 1; run <= config.runs; run++) {
+      for (const point of points) {
+        const sample = await runPoint(point.spec, redis);
+        samples.get(point.key)?.push(sample);
+        log(`daemons run ${run} ${describe(point.spec, sample)}`);
+      }
+    }
+  } finally {
+    await redis.close();
+  }
+  const pick = (key: string, of: (s: PointSample) => number) => (samples.get(key) ?? []).map(of);
+  const value = (key: string, of: (s: PointSample) => number) =>
+    pick(key, of).length > 0 ? median(pick(key, of)) : null;
+  const n = (v: number) => v.toLocaleString("en-US");
+  const onePeers = (of: (s: PointSample) => number) => [
+    { name: "1 process", note: `concurrency ${c}`, value: value("one", of) },
+    {
+      name: "1 process",
+      note: `concurrency ${PROCESSES * c}, the same total`,
+      value: value("oneWide", of),
+    },
+  ];
+  const benchmark = `8. several daemons (${n(jobs)} no-op jobs)`;
+  const row = (figure: string, better: "higher" | "lower", of: (s: PointSample) => number) => ({
+    benchmark,
+    figure,
+    better,
+    groundcrew: value("three", of),
+    runs: pick("three", of),
+    peers: onePeers(of),
+  });
+  const drain = `drain, ${PROCESSES} processes × concurrency ${c} (${PROCESSES * c} in total), jobs/s`;
+  const rows: ResultRow[] = [
+    row(drain, "higher", (s) => s.jobsPerS),
+    row("CPU per job of the daemon processes, ms", "lower", (s) => s.daemonCpuMsPerJob),
+    row("CPU per job of their PostgreSQL backends, ms", "lower", (s) => s.postgresCpuMsPerJob),
+  ];
+  if (samples.has("lockedThree")) {
+    const rate = (s: PointSample) => s.jobsPerS;
+    rows.push({
+      benchmark: `8. several daemons (${n(daemonLockedJobs)} jobs, each locking one of ${daemonLockKeys} keys)`,
+      figure: drain,
+      better: "higher",
+      groundcrew: value("lockedThree", rate),
+      runs: pick("lockedThree", rate),
+      peers: [{ name: "1 process", note: `concurrency ${c}`, value: value("lockedOne", rate) }],
+    });
+  }
+  return rows;
+}
+
+function describe(spec: PointSpec, s: PointSample): string {
+  const lock = spec.lockKeys > 0 ? `, ${spec.lockKeys} lock keys` : "";
+  const shares = Object.entries(s.byWorker)
+    .map(([w, count]) => `${w} ${count}`)
+    .join(", ");
+  const cpu = `CPU per job: daemons ${s.daemonCpuMsPerJob.toFixed(2)} ms, Postgres ${s.postgresCpuMsPerJob.toFixed(2)} ms`;
+  return `${spec.processes} × concurrency ${spec.concurrency}${lock}: ${Math.round(s.jobsPerS)} jobs/s (${spec.jobs} jobs in ${s.seconds.toFixed(1)} s; ${shares}; ${cpu})`;
+}
