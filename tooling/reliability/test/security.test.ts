@@ -1,5 +1,6 @@
-// Security checks of the edge app: 401 on admin routes without the real token, malformed form
-// bodies, CSRF on the console's forms, and SQL-injection strings in every filter parameter.
+// Security checks of the edge app: 401 (audited) on admin routes without the real token,
+// malformed form bodies, CSRF on the console's forms, and SQL-injection strings (NUL included)
+// in every filter parameter.
 // (The secret scan over both apps is in secret-scan.test.ts.)
 import {
   createTestDatabase,
@@ -61,24 +62,40 @@ describe("admin authentication", () => {
     }
   });
 
-  test("KNOWN GAP: a 401 on an admin route is logged but writes no audit row", async () => {
-    // The issue asks for refusals without a valid token to be audited; requireActor only logs
-    // them. This pins the current behaviour (reported); when auditing lands, flip it.
+  test("a 401 on an admin route writes one refused audit row: no actor, path, request id, never the token", async () => {
     const before = await snapshot(database);
-    await call("/admin/actions/purge-widgets", {
+    const forged = "forged-token-123456";
+    const res = await call("/admin/actions/purge-widgets", {
       method: "POST",
-      headers: bearer("forged-token-123456"),
-      body: "{}",
+      headers: { ...bearer(forged), "x-request-id": "security-unauth-1" },
+      body: JSON.stringify({ params: { token: ADMIN_TOKEN } }),
     });
-    expect((await snapshot(database)).auditRefused).toBe(before.auditRefused);
+    expect(res.status).toBe(401);
+    expect((await snapshot(database)).auditRefused).toBe(before.auditRefused + 1);
+    const rows = await database.sql<
+      { actor: string; action: string; reason: string; params: string }[]
+    >`
+      select actor, action, reason, params::text as params from groundcrew.admin_audit
+      where request_id = 'security-unauth-1'`;
+    expect(rows).toEqual([
+      {
+        actor: "",
+        action: "POST /admin/actions/purge-widgets",
+        reason: "unauthenticated: bearer token is not a configured admin token",
+        params: "{}",
+      },
+    ]);
+    const [leaks] = await database.sql<{ n: number }[]>`
+      select count(*)::int as n from groundcrew.admin_audit
+      where strpos(concat_ws(' ', actor, action, reason, params::text), ${forged}) > 0
+         or strpos(concat_ws(' ', actor, action, reason, params::text), ${ADMIN_TOKEN}) > 0`;
+    expect(leaks?.n).toBe(0);
   });
 });
 
 describe("console forms with a malformed body", () => {
-  test("KNOWN BUG: a body that is not valid multipart on POST /console/login answers 500", async () => {
-    // formField → c.req.parseBody() throws on a malformed multipart body and nothing catches
-    // it (apps/edge/src/console/context.ts; requireSession parses POST bodies the same way).
-    // Anyone can trigger it without a token; nothing changes. When fixed (400), flip this.
+  test("a body that is not valid multipart on POST /console/login answers 400 and changes nothing", async () => {
+    // Anyone can send it without a token: it must be a 4xx, never a 500.
     const before = await snapshot(database);
     for (const body of [undefined, "garbage", "--zz\r\nnot a part"]) {
       const res = await call("/console/login", {
@@ -86,9 +103,16 @@ describe("console forms with a malformed body", () => {
         headers: { "content-type": "multipart/form-data; boundary=zz" },
         body,
       });
-      expect(res.status).toBe(500);
-      expect(await res.text()).not.toContain(ADMIN_TOKEN);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("invalid_form");
     }
+    const json = await call("/console/login", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token: ADMIN_TOKEN }),
+    });
+    expect(json.status).toBe(415);
+    expect(await json.text()).not.toContain(ADMIN_TOKEN);
     expect(await snapshot(database)).toEqual(before);
   });
 });
@@ -163,14 +187,27 @@ describe("SQL injection in filter parameters", () => {
     if (redrive.status >= 500) serverErrors.push("POST /dead-letters/redrive {fingerprint: NUL}");
     const after = await snapshot(database);
     expect({ ...after, auditRefused: 0 }).toEqual({ ...before, auditRefused: 0 });
-    // KNOWN BUG (edge, reported): a NUL byte in a free-text dead-letter filter reaches Postgres,
-    // which refuses it (22021 invalid byte sequence) and the route answers 500 instead of 400.
-    // Nothing changes and nothing leaks; when the schemas refuse NUL, expect [] here.
-    expect(serverErrors).toEqual([
-      "/dead-letters?fingerprint=%00",
-      "/dead-letters?errorClass=%00",
-      "/console/dead-letters?fingerprint=%00",
-      "POST /dead-letters/redrive {fingerprint: NUL}",
-    ]);
+    expect(serverErrors).toEqual([]);
+  });
+
+  test("a NUL byte in a free-text filter or body field is a 400 naming the field", async () => {
+    // PostgreSQL refuses NUL in text (22021); the schemas refuse it first.
+    const { cookie } = await login();
+    for (const field of ["fingerprint", "errorClass"]) {
+      const res = await call(`/dead-letters?${field}=%00`, { headers: bearer(ADMIN_TOKEN) });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { details: { path: string }[] } };
+      expect(body.error.details.map((d) => d.path)).toEqual([field]);
+    }
+    const redrive = await call("/dead-letters/redrive", {
+      method: "POST",
+      headers: { ...bearer(ADMIN_TOKEN), "content-type": "application/json" },
+      body: JSON.stringify({ fingerprint: "\u0000", dryRun: true }),
+    });
+    expect(redrive.status).toBe(400);
+    expect(await redrive.text()).toContain("fingerprint");
+    const page = await call("/console/dead-letters?fingerprint=%00", { headers: { cookie } });
+    expect(page.status).toBe(400);
+    expect(await page.text()).toContain("fingerprint filter must not contain NUL");
   });
 });
