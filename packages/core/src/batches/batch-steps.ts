@@ -28,7 +28,7 @@ export interface RunState {
   jobKey: string;
   clock: Clock;
   signal: AbortSignal;
-  fence: { resource: string; token: number | bigint } | null;
+  fence: { resource: string; token: number | bigint; owner?: string } | null;
   table: KeysetSource<unknown> | null;
   iterator: AsyncIterator<SourceBatch<unknown>> | null;
   sizer: BatchSizer;
@@ -64,7 +64,7 @@ export function transactionalStep(run: RunState): Promise<StepResult> {
       const checkpoint = await lockedCheckpoint(tx, run.jobKey);
       const stop = stopStatus(checkpoint);
       if (stop) return { kind: "stopped", status: stop };
-      if (run.fence) await assertFence(tx, run.fence.resource, run.fence.token);
+      if (run.fence) await assertFence(tx, run.fence.resource, run.fence.token, run.fence.owner);
       // Table sources re-read from the locked cursor, so a concurrent runner never repeats a batch.
       const after = run.table ? checkpoint.cursor : expectCursor(run, checkpoint);
       const batch = await readBatch(run, tx, after);
@@ -81,12 +81,12 @@ export async function atLeastOnceStep(run: RunState): Promise<StepResult> {
   const stop = stopStatus(await loadCheckpoint(run.db, run.jobKey));
   if (stop) return { kind: "stopped", status: stop };
   // Checked again with the save; this early check spares a stale holder the effect.
-  if (run.fence) await assertFence(run.db, run.fence.resource, run.fence.token);
+  if (run.fence) await assertFence(run.db, run.fence.resource, run.fence.token, run.fence.owner);
   const after = run.cursor;
   const batch = await readBatch(run, run.db, after);
   if (batch.rows.length > 0) await run.job.processBatch(batch.rows, context(run, undefined, after));
   return run.db.transaction(async (tx) => {
-    if (run.fence) await assertFence(tx, run.fence.resource, run.fence.token);
+    if (run.fence) await assertFence(tx, run.fence.resource, run.fence.token, run.fence.owner);
     return record(run, tx, run.processed, batch);
   });
 }

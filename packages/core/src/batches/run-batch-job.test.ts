@@ -177,6 +177,33 @@ describe("runBatchJob() in transactional mode", () => {
       fence: 3,
     });
   });
+
+  test("with the lease's owner, an equal fence from another holder (Redis lost its counter) is refused", async () => {
+    const job = defineBatchJob({
+      name: "owned",
+      source: { table: items, columns: { id: items.id, amount: items.amount }, key: items.id },
+      lock: "owned-lock",
+      batchSize: 100,
+      processBatch: (rows, { tx }) => applyBatch(rows, tx),
+    });
+    // The first holder (fence 1, owner A) recorded its fence; Redis then lost the counter and
+    // granted fence 1 again, to B. B's run must be refused, not interleave with A's.
+    await assertFence(t.db, "owned-lock", 1, "w:a");
+    const stale = {
+      key: "owned-lock",
+      fence: 1,
+      token: "w:b",
+      signal: new AbortController().signal,
+    };
+    const error = await runBatchJob(t.db, job, { lease: stale }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StaleFenceError);
+    const [untouched] = await t.sql`select max(applied) as hi from items`;
+    expect(untouched?.hi).toBe(0);
+    // A, the owner of fence 1, goes on.
+    const owner = { ...stale, token: "w:a" };
+    expect(await runBatchJob(t.db, job, { lease: owner })).toMatchObject({ status: "done" });
+    await expectEachRowAppliedOnce();
+  });
 });
 
 describe("runBatchJob() in at-least-once mode", () => {

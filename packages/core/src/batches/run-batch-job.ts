@@ -24,15 +24,20 @@ import { type KeysetSource, keysetSource } from "./keyset-source.ts";
 export interface RunBatchJobOptions {
   /** The checkpoint's key: one per logical run (e.g. `"reindex:users:2026-05"`). Default: the job's name. */
   jobKey?: string;
-  /** The mutex lease's fence; every checkpoint write checks it. `resource` defaults to the job's `lock`, else `batch-job:<jobKey>`. */
-  fence?: { resource?: string; token: number | bigint };
+  /**
+   * The mutex lease's fence; every checkpoint write checks it. `resource` defaults to the job's
+   * `lock`, else `batch-job:<jobKey>`. Give `owner` (the lease's `token`) so an equal fence from
+   * another holder is refused too (after Redis lost its fence counter); without it an equal
+   * fence passes from anyone.
+   */
+  fence?: { resource?: string; token: number | bigint; owner?: string };
   /** Stops the run between batches and cancels the statement in flight (e.g. the lease's signal). */
   signal?: AbortSignal;
   /**
    * A mutex lease (`acquire`/`withMutex`): shorthand for `fence: { resource: lease.key, token:
-   * lease.fence }` plus its `signal` (combined with `signal` if both are given).
+   * lease.fence, owner: lease.token }` plus its `signal` (combined with `signal` if both are given).
    */
-  lease?: Pick<Lease, "key" | "fence" | "signal">;
+  lease?: Pick<Lease, "key" | "fence" | "signal"> & { token?: string };
   clock?: Clock;
   /** Called after every batch with the progress just checkpointed. */
   onProgress?: (progress: Progress) => void;
@@ -165,11 +170,11 @@ function fenceOf(
   jobKey: string,
 ): RunState["fence"] {
   if (options.lease && !options.fence) {
-    return { resource: options.lease.key, token: options.lease.fence };
+    return { resource: options.lease.key, token: options.lease.fence, owner: options.lease.token };
   }
   if (!options.fence) return null;
   const resource = options.fence.resource ?? job.lock ?? `batch-job:${jobKey}`;
-  return { resource, token: options.fence.token };
+  return { resource, token: options.fence.token, owner: options.fence.owner };
 }
 
 function signalOf(options: RunBatchJobOptions): AbortSignal {
@@ -196,7 +201,7 @@ async function throttle(run: RunState): Promise<boolean> {
 async function markFailed(run: RunState, error: unknown): Promise<void> {
   await run.db
     .transaction(async (tx) => {
-      if (run.fence) await assertFence(tx, run.fence.resource, run.fence.token);
+      if (run.fence) await assertFence(tx, run.fence.resource, run.fence.token, run.fence.owner);
       await finishCheckpoint(tx, run.jobKey, "failed", { error, clock: run.clock });
     })
     .catch(() => {});
