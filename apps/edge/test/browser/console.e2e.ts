@@ -1,13 +1,16 @@
 // Drives the console in headless Chromium (Debian's `chromium` package) against the real app
 // on a real port: log in, triage a dead letter, run an admin action through preview and typed
 // confirmation, and see a refusal when the preview went stale. Screenshots: test-results/.
-import { existsSync, mkdirSync } from "node:fs";
+// Part of `npm test` (vitest project "browser"); without Chromium it fails, it never skips.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { claimJobs, enqueueJob, failJob, PermanentJobError } from "@groundcrew/core/jobs";
 import { serve } from "@hono/node-server";
 import { sql } from "drizzle-orm";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { seedWidgets } from "../../src/testing/sample-actions.ts";
 import { ALICE, startHarness } from "../harness.ts";
@@ -17,11 +20,26 @@ const shots = fileURLToPath(new URL("../../test-results/", import.meta.url));
 let h: Awaited<ReturnType<typeof startHarness>>;
 let server: ReturnType<typeof serve>;
 let base = "";
-let browser: Browser;
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+let profile = "";
+let browser: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`expected ${CHROMIUM}: apt-get install -y chromium`);
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}; the console's browser tests need Debian's package: apt-get install -y chromium`,
+    );
+  }
   mkdirSync(shots, { recursive: true });
   h = await startHarness();
   await seedWidgets(h.database.db, 6, 2);
@@ -40,24 +58,21 @@ beforeAll(async () => {
       resolve();
     });
   });
-  browser = await chromium.launch({
+  // A fresh profile (--user-data-dir) per run: playwright takes it as launchPersistentContext's dir.
+  profile = mkdtempSync(join(tmpdir(), "gc-chromium-"));
+  browser = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
+    args: FLAGS,
   });
-  page = await browser.newPage();
+  page = browser.pages()[0] ?? (await browser.newPage());
 });
 
 afterAll(async () => {
   await browser?.close();
   await new Promise((resolve) => server?.close(resolve));
   await h?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 const shot = (name: string) => page.screenshot({ path: `${shots}${name}.png`, fullPage: true });
