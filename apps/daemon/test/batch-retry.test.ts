@@ -61,7 +61,7 @@ const firstOfBatch = (k: number) => (k - 1) * BATCH + 1;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  for (const name of ["blips", "progressing", "stuck"]) {
+  for (const name of ["blips", "progressing", "stuck", "crashed"]) {
     await database.sql.unsafe(`
       create table ${name} (id int primary key, value int not null, doubled int);
       insert into ${name} select g, g from generate_series(1, ${ROWS}) g;`);
@@ -87,6 +87,12 @@ beforeAll(async () => {
             "progressing",
             (id, n) => n <= 4 && [2, 4, 6, 8].map(firstOfBatch).includes(id),
           ),
+        },
+        // Batch 3 fails 6 times: two rounds after progress, then one round without.
+        crashed: {
+          kind: "batch",
+          maxAttempts: 2,
+          batch: doubling("crashed", (id, n) => n <= 6 && id === firstOfBatch(3)),
         },
         // Batch 3 always fails.
         stuck: {
@@ -154,5 +160,22 @@ describe("batch jobs and transient database errors", () => {
     expect(await applied("stuck")).toEqual({ once: 2 * BATCH, other: ROWS - 2 * BATCH });
     const [letter] = (await listDeadLetters(database.db, { jobName: "stuck" })).deadLetters;
     expect(letter?.message).toMatch(/ECONNREFUSED/);
+  });
+
+  test("attempts spent by an earlier claim (a crashed worker) are forgiven once the job progresses", async () => {
+    const { id } = await enqueueJob(database.db, {
+      name: "crashed",
+      maxAttempts: 2,
+      runAt: Date.now() + 3_600_000,
+    });
+    // As a worker killed mid-run leaves it: one attempt spent, reaped back to pending.
+    await database.sql`update groundcrew.jobs set attempts = 1, run_at = now() where id = ${id}`;
+    const runs = runsUntil("crashed", ["done", "dead"]);
+    // Claim 2 (the last allowed) commits batches 1–2: attempts back to 1, and its failure is
+    // not counted; claim 3 fails at batch 3 without progress (counted); claim 4, the last
+    // allowed again, progresses (forgiving claim 3's attempt too) and finishes.
+    expect(await runs).toEqual(["retry", "retry", "done"]);
+    expect(await getJob(database.db, id)).toMatchObject({ status: "done", attempts: 1 });
+    expect(await applied("crashed")).toEqual({ once: ROWS, other: 0 });
   });
 });

@@ -2,6 +2,7 @@ import { withConnection } from "@groundcrew/core/connections";
 import type { Job } from "@groundcrew/core/jobs";
 import type { Logger } from "pino";
 import type { JobContext, JobProgress } from "./job-context.ts";
+import { forgiveEarlierAttempts } from "./job-outcomes.ts";
 import { batchJobOf, type RegisteredJob } from "./job-registry.ts";
 import { linkSignals } from "./link-signals.ts";
 import type { HeldLease, RunJobDeps } from "./run-job-types.ts";
@@ -23,7 +24,7 @@ export async function executeJob(
     lease: HeldLease | undefined;
     logger: Logger;
     /** Counts the batches this run committed (with their checkpoint). */
-    attempt: { batchesCommitted: number };
+    attempt: { batchesCommitted: number; forgiving?: Promise<void> };
   },
   deps: RunJobDeps,
 ): Promise<{ interrupted: boolean; value: unknown }> {
@@ -43,6 +44,9 @@ export async function executeJob(
       clock: deps.clock,
       onProgress: (p) => {
         run.attempt.batchesCommitted += 1;
+        if (run.attempt.batchesCommitted === 1 && job.attempts > 1) {
+          run.attempt.forgiving = forgiveEarlierAttempts(job, deps, run.logger);
+        }
         progress(p);
       },
       retry: deps.batchRetry,

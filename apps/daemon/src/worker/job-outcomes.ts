@@ -1,5 +1,6 @@
 import { withRetry } from "@groundcrew/core/connections";
-import { failJob, type Job, releaseJob, retryDelayMs } from "@groundcrew/core/jobs";
+import { failJob, type Job, jobs, releaseJob, retryDelayMs } from "@groundcrew/core/jobs";
+import { and, eq, gt } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { RegisteredJob } from "./job-registry.ts";
 import type { RunJobDeps, RunJobOutcome } from "./run-job-types.ts";
@@ -137,4 +138,46 @@ export async function fail(
     "job failed",
   );
   return result.outcome === "lost" ? "lost" : result.outcome;
+}
+
+/**
+ * A batch job that committed a batch in this claim is making progress: the attempts spent by
+ * earlier claims (a crashed worker, an expired lease, failures) are forgiven, leaving only this
+ * one. A job that never gets past its checkpoint keeps spending attempts and dead-letters.
+ * Acts only while this worker holds the job; a failure is logged, never thrown.
+ *
+ * Query: primary key. (Core's job API has no such call; this writes `attempts` directly.)
+ *
+ * @example
+ * ```ts
+ * if (job.attempts > 1) void forgiveEarlierAttempts(job, deps, logger);
+ * ```
+ */
+export async function forgiveEarlierAttempts(
+  job: Job,
+  deps: RunJobDeps,
+  logger: Logger,
+): Promise<void> {
+  try {
+    const rows = await deps.db
+      .update(jobs)
+      .set({ attempts: 1 })
+      .where(
+        and(
+          eq(jobs.id, job.id),
+          eq(jobs.status, "running"),
+          eq(jobs.lockedBy, deps.workerId),
+          gt(jobs.attempts, 1),
+        ),
+      )
+      .returning({ id: jobs.id });
+    if (rows.length > 0) {
+      logger.info(
+        { forgiven: job.attempts - 1 },
+        "batch job progressed; earlier attempts forgiven",
+      );
+    }
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, "could not reset the attempts of a batch job");
+  }
 }

@@ -59,7 +59,7 @@ export async function runJob(
   if (lock) deps.heldLeases?.add(lock);
   const run = linkSignals([jobSignal, lock ? lock.signal : undefined]);
   const { signal } = run;
-  const attempt = { batchesCommitted: 0 };
+  const attempt: { batchesCommitted: number; forgiving?: Promise<void> } = { batchesCommitted: 0 };
   try {
     const output = await executeJob(
       job,
@@ -67,6 +67,7 @@ export async function runJob(
       { signal, lease: lock, logger, attempt },
       deps,
     );
+    await attempt.forgiving; // the outcome's write sees the reset attempts
     if (deps.shutdown.aborted && output.interrupted) {
       return finish(
         await release(job, deps, "daemon shut down mid-run; resumes from its checkpoint"),
@@ -83,6 +84,7 @@ export async function runJob(
     );
     return finish(completed ? "done" : "lost");
   } catch (error) {
+    await attempt.forgiving;
     if (deps.shutdown.aborted && (signal.aborted || registered.definition.kind !== "batch")) {
       return finish(await release(job, deps, "daemon shut down mid-run"));
     }
