@@ -49,7 +49,7 @@ export async function writeWhileHeld(
     if (lease.signal.aborted) return result("signal");
     try {
       await database.db.transaction(async (tx) => {
-        await assertFence(tx, resource, lease.fence);
+        await assertFence(tx, resource, lease); // fence + owner token: an equal fence from another owner is refused
         await tx.execute(
           sql`insert into lock_commits (resource, holder, fence)
             values (${resource}, ${holder}, ${lease.fence})`,

@@ -3,19 +3,17 @@
 // fire or its writes be refused, B must get going (after repairing the fence counter when Redis
 // lost it), and the commits in Postgres must never interleave two holders.
 // Holders fence their writes with the lease itself (fence + owner token), as core recommends.
-import {
-  acquire,
-  assertFence,
-  type Lease,
-  repairFence,
-  StaleFenceError,
-} from "@groundcrew/core/mutex";
+import { acquire, assertFence, type Lease, repairFence } from "@groundcrew/core/mutex";
 import { createTestDatabase, type TestDatabase } from "@groundcrew/testing";
 import { type RedisRest, startRedisRest } from "@groundcrew/upstash-local/redis-rest";
 import { Redis } from "@upstash/redis";
-import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createCommitsTable, type HolderResult, interleavedCommits } from "../src/fenced-holder.ts";
+import {
+  createCommitsTable,
+  type HolderResult,
+  interleavedCommits,
+  writeWhileHeld,
+} from "../src/fenced-holder.ts";
 import { scaled, until } from "../src/mode.ts";
 import { type PrivateRedis, startPrivateRedis } from "../src/private-redis.ts";
 
@@ -62,38 +60,6 @@ async function grant(
     },
     50,
   );
-}
-
-/**
- * `writeWhileHeld` of src/fenced-holder.ts, fencing with the lease (fence + owner token) instead
- * of the bare fence: an equal fence from another owner is then refused.
- */
-async function writeWhileHeld(
-  db: TestDatabase,
-  holder: string,
-  lease: Lease,
-  resource: string,
-  options: { limit: number },
-): Promise<HolderResult> {
-  let commits = 0;
-  const result = (ended: HolderResult["ended"]) => ({ holder, fence: lease.fence, commits, ended });
-  while (commits < options.limit) {
-    if (lease.signal.aborted) return result("signal");
-    try {
-      await db.db.transaction(async (tx) => {
-        await assertFence(tx, resource, lease);
-        await tx.execute(
-          sql`insert into lock_commits (resource, holder, fence)
-            values (${resource}, ${holder}, ${lease.fence})`,
-        );
-      });
-    } catch (err) {
-      if (err instanceof StaleFenceError) return result("refused");
-      throw err;
-    }
-    commits += 1;
-  }
-  return result("limit");
 }
 
 async function commitsOf(holder: string, resource: string): Promise<number> {
