@@ -2,17 +2,16 @@
 // serial queue, so every request (single, pipeline, transaction) runs alone, as on one Redis
 // thread. Scripts: memory-scripts.ts; which commands run: memory-commands.ts.
 import { randomUUID } from "node:crypto";
-import RedisMock from "ioredis-mock";
 import { normalizeOptions } from "./memory-args.ts";
-import { precheckMemoryCommand } from "./memory-commands.ts";
+import { precheckMemoryCommand, scriptCommandError } from "./memory-commands.ts";
+import { type Mock, RedisMock } from "./memory-engine.ts";
 import { createScriptRunner } from "./memory-scripts.ts";
 import { expectedKeyType, wrongTypeError } from "./memory-types.ts";
 import { type RedisReply, RedisReplyError, type RedisRestBackend } from "./types.ts";
 
-type Mock = InstanceType<typeof RedisMock>;
 type Method = (...args: string[]) => Promise<unknown>;
 
-/** ioredis-mock value → RESP2 shape: objects flatten to [k, v, ...]; Lua true → 1, false → nil. */
+/** ioredis-mock value → RESP2 shape: objects flatten to [k, v, ...]; true → 1, false → nil. */
 function toReply(value: unknown): RedisReply {
   if (value === null || value === undefined || value === false) return null;
   if (value === true) return 1;
@@ -24,19 +23,27 @@ function toReply(value: unknown): RedisReply {
   return String(value);
 }
 
-const luaErrorPrefix = "Error trying to loading or executing lua code string in VM: ";
-
 function asReplyError(err: unknown): RedisReplyError {
-  const raw = err instanceof Error ? err.message : String(err);
-  const message = raw.startsWith(luaErrorPrefix) ? raw.slice(luaErrorPrefix.length) : raw;
+  if (err instanceof RedisReplyError) return err;
+  const message = err instanceof Error ? err.message : String(err);
   return new RedisReplyError(/^[A-Z]+ /.test(message) ? message : `ERR ${message}`);
 }
 
 function createRunner(mock: Mock) {
   const call = (name: string, args: string[]) =>
     ((mock as unknown as Record<string, Method>)[name] as Method).apply(mock, args);
-  const scripts = createScriptRunner((script, args) => call("eval", [script, ...args]));
-  return async (argv: string[]): Promise<unknown> => {
+  // What redis.call runs: the same command path, with Redis's errors for what scripts may not run.
+  const fromScript = async (argv: string[]): Promise<RedisReply> => {
+    const refused = scriptCommandError(argv);
+    if (refused) return refused;
+    try {
+      return toReply(await runCommand(argv));
+    } catch (err) {
+      return asReplyError(err);
+    }
+  };
+  const scripts = createScriptRunner(fromScript);
+  const runCommand = async (argv: string[]): Promise<unknown> => {
     const [name = "", ...args] = argv;
     const scripted = scripts(name, args);
     if (scripted) return scripted;
@@ -59,6 +66,7 @@ function createRunner(mock: Mock) {
     }
     return reply;
   };
+  return runCommand;
 }
 
 /**

@@ -1,8 +1,8 @@
 // Which commands the memory backend runs: what ioredis-mock implements, plus the SCRIPT family
 // the front adds, minus blocking and connection-state commands.
 import { list as redisCommandNames } from "@ioredis/commands";
-import RedisMock from "ioredis-mock";
 import { blockingCommands, connectionStateCommands, refusedCommand } from "./command-policy.ts";
+import { RedisMock } from "./memory-engine.ts";
 import { RedisReplyError } from "./types.ts";
 
 const scriptCommands = ["script", "eval", "evalsha", "eval_ro", "evalsha_ro"];
@@ -69,4 +69,27 @@ export function precheckMemoryCommand(argv: string[]): RedisReplyError | undefin
     );
   }
   return supportedCommands().has(argv[0] ?? "") ? undefined : unknownCommand(argv);
+}
+
+/**
+ * Checks a command called from a script (`redis.call`); returns Redis's error for a command
+ * scripts may not run (scripting, blocking, connection-state) or an unknown one, if any.
+ *
+ * @example
+ * ```ts
+ * scriptCommandError(["eval", "return 1", "0"]); // "ERR This Redis command is not allowed from script"
+ * ```
+ */
+export function scriptCommandError(argv: string[]): RedisReplyError | undefined {
+  const name = argv[0] ?? "";
+  if (
+    scriptCommands.includes(name) ||
+    blockingCommands.has(name) ||
+    connectionStateCommands.has(name)
+  ) {
+    return new RedisReplyError("ERR This Redis command is not allowed from script");
+  }
+  return supportedCommands().has(name)
+    ? undefined
+    : new RedisReplyError("ERR Unknown Redis command called from script");
 }
