@@ -61,5 +61,12 @@ export const migrations: readonly Migration[] = [
     "statements": [
       "ALTER TABLE \"groundcrew\".\"fences\" ADD COLUMN \"owner\" text;"
     ]
+  },
+  {
+    "name": "0006_jobs_dedupe_key_any",
+    "hash": "14f9ab71be9efefac6c503ca0ed97380f69b74a03ef3526754cc0f360322429b",
+    "statements": [
+      "CREATE INDEX \"jobs_dedupe_key_any_idx\" ON \"groundcrew\".\"jobs\" USING btree (name,dedupe_key) WHERE dedupe_key is not null;"
+    ]
   }
 ];

@@ -66,6 +66,11 @@ export const jobs = groundcrew.table(
     uniqueIndex("jobs_dedupe_key_idx")
       .on(sql`name`, sql`dedupe_key`)
       .where(sql`status in ('pending', 'running') and dedupe_key is not null`),
+    // A job by name and dedupe key in any status (the daemon's QStash dedupe: a message whose
+    // job already finished is still a duplicate, as long as the job row is kept).
+    index("jobs_dedupe_key_any_idx")
+      .on(sql`name`, sql`dedupe_key`)
+      .where(sql`dedupe_key is not null`),
     // list-jobs.ts: newest first, optionally by status.
     index("jobs_status_id_idx").on(sql`status`, sql`id`),
   ],

@@ -1,0 +1,1 @@
+CREATE INDEX "jobs_dedupe_key_any_idx" ON "groundcrew"."jobs" USING btree (name,dedupe_key) WHERE dedupe_key is not null;
