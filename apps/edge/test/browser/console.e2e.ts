@@ -34,12 +34,14 @@ let profile = "";
 let browser: BrowserContext;
 let page: Page;
 
+// Checked at load: the file fails (never "skipped") before any service or browser is started.
+if (!existsSync(CHROMIUM)) {
+  throw new Error(
+    `Chromium not found at ${CHROMIUM}; the console's browser tests need Debian's package: apt-get install -y chromium`,
+  );
+}
+
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}; the console's browser tests need Debian's package: apt-get install -y chromium`,
-    );
-  }
   mkdirSync(shots, { recursive: true });
   h = await startHarness();
   await seedWidgets(h.database.db, 6, 2);
@@ -70,7 +72,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  if (server) await new Promise((resolve) => server.close(resolve));
   await h?.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
