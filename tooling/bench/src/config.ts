@@ -33,6 +33,8 @@ export interface BenchConfig {
   rss3m: boolean;
   /** Only re-render RESULTS.md from the RESULTS.json of the last run (`--render`). */
   render: boolean;
+  /** A remark on the run's conditions, printed with it in RESULTS.md (`--note` / `BENCH_NOTE`). */
+  note?: string;
   /** Where RESULTS.md goes; "" = not written (`--results` / `BENCH_RESULTS`). */
   resultsPath: string;
   /** Sizes after scale and overrides (`--sizes drainJobs=20000,sweepRows=1000000` / `BENCH_SIZES`). */
@@ -138,6 +140,7 @@ export function readConfig(
     merge: onlyText !== undefined && onlyText.trim() !== "",
     rss3m,
     render: flags.has("render"),
+    note: pick("note", "BENCH_NOTE")?.trim() || undefined,
     resultsPath: pick("results", "BENCH_RESULTS") ?? DEFAULT_RESULTS,
     sizes,
   };

@@ -53,7 +53,8 @@ const totalSeconds = (performance.now() - started) / 1000;
 console.log(renderText(rows));
 console.log(`\ntotal ${totalSeconds.toFixed(0)} s`);
 if (config.resultsPath) {
-  writeResults(config.resultsPath, { config, machine, rows, timings, totalSeconds });
+  const note = config.note;
+  writeResults(config.resultsPath, { config, machine, rows, timings, totalSeconds, note });
   log(`wrote ${config.resultsPath}`);
 }
 process.exit(0);

@@ -175,3 +175,16 @@ export function isBehind(row: ResultRow, peer: number | null): boolean {
   if (row.groundcrew === null || peer === null) return false;
   return row.better === "higher" ? row.groundcrew < peer : row.groundcrew > peer;
 }
+
+/**
+ * Whether a row is benchmark 8 (several daemons), which compares Groundcrew with itself (3
+ * processes against 1), so RESULTS.md prints its notes whether or not the ratio is below 1.
+ *
+ * @example
+ * ```ts
+ * isScaleOut({ ...row, benchmark: "8. several daemons (10,000 no-op jobs)" }); // true
+ * ```
+ */
+export function isScaleOut(row: ResultRow): boolean {
+  return Number.parseInt(row.benchmark, 10) === 8;
+}
