@@ -1,7 +1,6 @@
 import { hostname } from "node:os";
 import { type Clock, systemClock } from "@groundcrew/core/clock";
 import type { Database } from "@groundcrew/core/db";
-import { enqueueJob } from "@groundcrew/core/jobs";
 import { Receiver } from "@upstash/qstash";
 import type { Redis } from "@upstash/redis";
 import type { Logger } from "pino";
@@ -17,7 +16,7 @@ import {
 import { type Env, requireEnv } from "./env.ts";
 import { createIngressApp } from "./ingress/app.ts";
 import { createBackpressure } from "./ingress/backpressure-adapter.ts";
-import { findDeliveredJob } from "./ingress/find-delivered-job.ts";
+import { enqueueDelivery, findDeliveredJob } from "./ingress/find-delivered-job.ts";
 import { createHealth } from "./observability/health.ts";
 import { createLogger } from "./observability/logger.ts";
 import { createMetrics, type DaemonMetrics } from "./observability/metrics.ts";
@@ -121,8 +120,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     decide: (jobClass) => decide(jobClass),
     findDelivered: (name, dedupeKey) => findDeliveredJob(db, name, dedupeKey),
     enqueue: async (spec) => {
-      const result = await enqueueJob(db, spec, { clock });
-      pool.wake();
+      const result = await enqueueDelivery(db, spec, { clock });
+      if (result.created) pool.wake();
       return result;
     },
     clock,

@@ -58,6 +58,28 @@ describe("POST /qstash/:job", () => {
     expect(await again.json()).toEqual({ outcome: "duplicate", jobId });
   });
 
+  test("a first-attempt delivery of a message whose job finished (any status) is a duplicate", async () => {
+    for (const status of ["done", "dead", "cancelled"]) {
+      const messageId = `msg_finished_${status}`;
+      const first = await deliver(daemon, "collect", "{}", { "upstash-message-id": messageId });
+      const { jobId } = await first.json();
+      await database.sql`update groundcrew.jobs set status = ${status} where id = ${jobId}`;
+      const again = await deliver(daemon, "collect", "{}", { "upstash-message-id": messageId });
+      expect(await again.json()).toEqual({ outcome: "duplicate", jobId });
+      const jobs = await jobsNamed("collect");
+      expect(jobs.filter((j) => j.dedupeKey === `qstash:${messageId}`)).toHaveLength(1);
+    }
+  });
+
+  test("the lookup of a delivery's job in any status is served by an index", async () => {
+    const plan = await database.sql.begin(async (tx) => {
+      await tx`set local enable_seqscan = off`;
+      return tx`explain select id from groundcrew.jobs
+        where name = 'collect' and dedupe_key = 'qstash:msg_x' order by id desc limit 1`;
+    });
+    expect(JSON.stringify(plan)).toMatch(/jobs_dedupe_key_any_idx/);
+  });
+
   test("a forged delivery (wrong key) is refused with 401 and enqueues nothing", async () => {
     const before = (await jobsNamed("collect")).length;
     const url = `${daemon.url}/qstash/collect`;
@@ -153,8 +175,9 @@ describe("observability", () => {
     const reply = await fetch(`${daemon.url}/metrics`);
     expect(reply.status).toBe(200);
     const text = await reply.text();
+    // 2 of the three at once, the redelivery, and one per finished status.
     expect(text).toMatch(
-      /groundcrew_qstash_deliveries_total\{job="collect",outcome="duplicate"\} 3/,
+      /groundcrew_qstash_deliveries_total\{job="collect",outcome="duplicate"\} 6/,
     );
     expect(text).toMatch(
       /groundcrew_qstash_deliveries_total\{job="collect",outcome="unauthorized"\} \d/,

@@ -35,7 +35,10 @@ export interface QStashRouteDeps {
     actor: string;
     requestId: string;
   }): Promise<{ id: number; created: boolean }>;
-  /** A job already enqueued for this delivery in any status (checked for redeliveries only). */
+  /**
+   * A job already enqueued for this delivery in any status, checked before backpressure so a
+   * duplicate is answered as one. `enqueue` must check again atomically with its insert.
+   */
   findDelivered?(name: string, dedupeKey: string): Promise<number | undefined>;
   clock: Clock;
   logger: Logger;
@@ -94,13 +97,11 @@ async function enqueueDelivery(
   d: { name: string; job: IngressJob; payload: unknown; messageId: string; log: Logger },
 ): Promise<Response> {
   const dedupeKey = `qstash:${d.messageId}`;
-  if (Number(c.req.header("upstash-retried") ?? 0) > 0 && deps.findDelivered) {
-    const earlier = await deps.findDelivered(d.name, dedupeKey);
-    if (earlier !== undefined) {
-      deps.metrics.deliveries.inc({ job: d.name, outcome: "duplicate" });
-      d.log.info({ jobId: earlier }, "qstash redelivery of an accepted message");
-      return c.json({ outcome: "duplicate", jobId: earlier }, 200);
-    }
+  const earlier = await deps.findDelivered?.(d.name, dedupeKey);
+  if (earlier !== undefined) {
+    deps.metrics.deliveries.inc({ job: d.name, outcome: "duplicate" });
+    d.log.info({ jobId: earlier }, "qstash delivery of an accepted message");
+    return c.json({ outcome: "duplicate", jobId: earlier }, 200);
   }
   const decision = await deps.decide(d.job.class);
   deps.metrics.backpressureDecisions.inc({ class: d.job.class, action: decision.action });
