@@ -22,7 +22,9 @@ afterAll(() => h.close());
 const hrefs = (html: string) =>
   [...html.matchAll(/(?:href|action)="([^"]*)"/g)].map((m) => m[1] ?? "");
 
-async function login(on: { request: Hono["request"] }, prefix: string) {
+type Requestable = { request(path: string, init?: RequestInit): Response | Promise<Response> };
+
+async function login(on: Requestable, prefix: string) {
   const res = await on.request(`${prefix}/console/login`, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
