@@ -31,8 +31,9 @@ describe("helpers", () => {
     expect(testKeyPrefix()).not.toBe(a);
   });
 
-  test("redact() hides the password of a URL", () => {
+  test("redact() hides the password of a URL, also with no user name", () => {
     expect(redact("postgres://u:secret@h:5432/db")).toBe("postgres://u:***@h:5432/db");
     expect(redact("redis://127.0.0.1:6379")).toBe("redis://127.0.0.1:6379");
+    expect(redact("redis://:secret@127.0.0.1:6379")).toBe("redis://:***@127.0.0.1:6379");
   });
 });

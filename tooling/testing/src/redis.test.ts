@@ -1,3 +1,5 @@
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createTestRedis, type TestRedis } from "./redis.ts";
@@ -29,6 +31,19 @@ describe("createTestRedis", () => {
   test("a wrong token is refused with 401 Unauthorized", async () => {
     const stranger = new Redis({ url: t.url, token: "wrong", retry: false });
     await expect(stranger.get(`${t.prefix}k`)).rejects.toThrow(/Unauthorized/);
+  });
+
+  test("an unreachable Redis fails at once, naming how to start it", async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await expect(createTestRedis({ redisUrl: `redis://:pw@127.0.0.1:${port}` })).rejects.toThrow(
+      `Redis is not reachable at redis://:***@127.0.0.1:${port}`,
+    );
+    await expect(createTestRedis({ redisUrl: `redis://127.0.0.1:${port}` })).rejects.toThrow(
+      /start it with: redis-server/,
+    );
   });
 
   test("close() deletes every key under the prefix", async () => {

@@ -2,7 +2,7 @@
 import { type RedisRest, startRedisRest } from "@groundcrew/upstash-local/redis-rest";
 import { Redis } from "@upstash/redis";
 import { deleteKeysWithPrefix, testKeyPrefix } from "./redis-prefix.ts";
-import { redisUrl } from "./services.ts";
+import { redact, redisUrl, startHints } from "./services.ts";
 
 /**
  * What `createTestRedis` hands a test file.
@@ -29,7 +29,8 @@ export interface TestRedis {
 
 /**
  * Starts an in-process Upstash Redis REST front on a free port over the real Redis at `REDIS_URL`
- * (default `redis://127.0.0.1:6379`) with a random token, and returns the official client for it.
+ * (default `redis://127.0.0.1:6379`; `options.redisUrl` overrides it) with a random token, and
+ * returns the official client for it. Throws, naming how to start Redis, if it does not answer.
  *
  * @example
  * ```ts
@@ -42,9 +43,20 @@ export interface TestRedis {
  * });
  * ```
  */
-export async function createTestRedis(): Promise<TestRedis> {
+export async function createTestRedis(options: { redisUrl?: string } = {}): Promise<TestRedis> {
+  const url = options.redisUrl ?? redisUrl;
   const token = `test-${crypto.randomUUID()}`;
-  const front = await startRedisRest({ token, backend: "redis", redisUrl });
+  const front = await startRedisRest({ token, backend: "redis", redisUrl: url });
+  // The service check of vitest's global setup, repeated here for `deno test` and `bun test`
+  // (which have none): an unreachable Redis fails the file at once, saying how to start it.
+  try {
+    await front.backend.command(["ping"]);
+  } catch (err) {
+    await front.close();
+    throw new Error(
+      `Redis is not reachable at ${redact(url)} (${String(err)}); ${startHints.redis}`,
+    );
+  }
   const redis = new Redis({ url: front.url, token });
   const prefix = testKeyPrefix();
   return {

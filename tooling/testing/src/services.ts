@@ -17,5 +17,5 @@ export const startHints = {
 
 /** `url` with its password hidden, for messages. */
 export function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
+  return url.replace(/\/\/([^:/@]*):[^@]*@/, "//$1:***@");
 }
