@@ -44,7 +44,13 @@ export interface Fengari {
     LUA_TTABLE: number;
     lua_newthread(L: LuaState): LuaState;
     lua_resume(L: LuaState, from: LuaState, nargs: number): number;
-    lua_yield(L: LuaState, nresults: number): number;
+    lua_yieldk(
+      L: LuaState,
+      nresults: number,
+      ctx: number,
+      k: (L: LuaState, status: number, ctx: number) => number,
+    ): number;
+    lua_error(L: LuaState): number;
     lua_gettop(L: LuaState): number;
     lua_settop(L: LuaState, idx: number): void;
     lua_pop(L: LuaState, n: number): void;

@@ -18,16 +18,12 @@ const { lua, lauxlib, lualib, to_luastring } = fengari;
 /** Runs one command from inside a script; error replies are returned, not thrown. */
 export type ScriptCommand = (argv: string[]) => Promise<RedisReply>;
 
-// Receives the compiled script, the command bridge and sha1hex; defines the redis table and
-// runs the script under Redis's error handler (the first frame of the script gives the line).
+// Receives the compiled script, redis.call, redis.pcall and sha1hex (JS functions, so a script's
+// frame stays on the stack for the error handler, as with Redis's C functions); defines the redis
+// table and runs the script under Redis's error handler (the script's innermost frame gives the
+// line).
 const driver = `
-local user, bridge, sha1hex = ...
-local function command(raise, ...)
-  local ok, value = bridge(...)
-  if ok then return value end
-  if raise then error({err = value}) end
-  return {err = value}
-end
+local user, call, pcall_command, sha1hex = ...
 local function error_reply(s)
   if type(s) ~= 'string' then return {err = 'ERR wrong number or type of arguments'} end
   if string.sub(s, 1, 1) ~= '-' then s = '-' .. s end
@@ -37,8 +33,8 @@ local function error_reply(s)
   return {err = code .. ' ' .. string.gsub(msg, '[\\r\\n]+$', '')}
 end
 redis = {
-  call = function(...) return command(true, ...) end,
-  pcall = function(...) return command(false, ...) end,
+  call = call,
+  pcall = pcall_command,
   status_reply = function(s)
     if type(s) ~= 'string' then return {err = 'ERR wrong number or type of arguments'} end
     return {ok = s}
@@ -52,6 +48,13 @@ redis = {
   REPL_NONE = 0, REPL_AOF = 1, REPL_SLAVE = 2, REPL_REPLICA = 2, REPL_ALL = 3,
 }
 unpack = table.unpack
+-- Redis's pcall hands a caught {err=...} table over as its err string.
+local lua_pcall = pcall
+pcall = function(...)
+  local r = table.pack(lua_pcall(...))
+  if not r[1] and type(r[2]) == 'table' and type(r[2].err) == 'string' then r[2] = r[2].err end
+  return table.unpack(r, 1, r.n)
+end
 local function handler(e)
   if type(e) ~= 'table' then e = {err = 'ERR ' .. tostring(e)} end
   for level = 2, 200 do
@@ -156,21 +159,26 @@ export async function runLuaScript(
       return new RedisReplyError(`ERR Error compiling script (new function): ${message}`);
     }
     let pending: string[] | undefined;
-    lua.lua_pushjsfunction(co, (T) => {
+    // After the command: [ok, reply] on top; an error reply is raised (call) or returned (pcall).
+    const finish = (raise: boolean) => (T: LuaState) =>
+      raise && !lua.lua_toboolean(T, -2) ? lua.lua_error(T) : 1;
+    const command = (raise: boolean) => (T: LuaState) => {
       const args = commandArguments(T);
       if (typeof args === "string") {
         lua.lua_pushboolean(T, false);
-        pushString(T, args);
-        return 2;
+        pushReply(T, new RedisReplyError(args), false);
+        return finish(raise)(T);
       }
       pending = args;
-      return lua.lua_yield(T, 0);
-    });
+      return lua.lua_yieldk(T, 0, 0, finish(raise));
+    };
+    lua.lua_pushjsfunction(co, command(true));
+    lua.lua_pushjsfunction(co, command(false));
     lua.lua_pushjsfunction(co, (T) => {
       pushString(T, createHash("sha1").update(lua.lua_tolstring(T, 1)).digest("hex"));
       return 1;
     });
-    let nargs = 3;
+    let nargs = 4;
     for (;;) {
       const status = lua.lua_resume(co, L, nargs);
       if (status === lua.LUA_OK) return outcome(co, sha);
@@ -182,8 +190,7 @@ export async function runLuaScript(
         return new RedisReplyError("ERR script yielded outside redis.call");
       const reply = await execute(command);
       lua.lua_pushboolean(co, !(reply instanceof RedisReplyError));
-      if (reply instanceof RedisReplyError) pushString(co, reply.message);
-      else pushReply(co, reply, isStatusReply(command, reply));
+      pushReply(co, reply, isStatusReply(command, reply));
       nargs = 2;
     }
   } finally {
