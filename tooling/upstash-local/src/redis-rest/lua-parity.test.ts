@@ -1,5 +1,6 @@
 // The memory backend's Lua against real Redis: the same scripts through the official client on
 // both fronts must give the client the same values and the same errors.
+import { createHash } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import { type Outcome, useParity } from "./contract/parity.ts";
 
@@ -167,5 +168,34 @@ describe("redis.call arguments and replies", () => {
   ])("%s → error", async (script, pattern) => {
     const { key } = pair();
     expect(await evalBoth(script, [key("bad6")])).toEqual(errorMatching(pattern));
+  });
+});
+
+describe("EVALSHA and createScript", () => {
+  const script = `local n = redis.call('incrby', KEYS[1], ARGV[1])
+    return {n, tostring(n), 7.9, ARGV[1], redis.call('get', KEYS[1]), false, 'last'}`;
+
+  test("EVALSHA converts like EVAL", async () => {
+    const { key, both } = pair();
+    const sha = createHash("sha1").update(script).digest("hex");
+    // LOAD and EVALSHA in one transaction, so no SCRIPT FLUSH elsewhere can come in between.
+    const { memory, redis } = await both((client) =>
+      client
+        .multi()
+        .scriptLoad(script)
+        .evalsha(sha, [key("sha7")], [5])
+        .exec(),
+    );
+    expect(memory).toEqual(redis);
+    expect(redis).toEqual(value([sha, [5, "5", 7, "5", "5", null, "last"]]));
+  });
+
+  test("createScript converts like EVAL", async () => {
+    const { key, both } = pair();
+    const { memory, redis } = await both((client) =>
+      client.createScript(script).exec([key("cs8")], ["2"]),
+    );
+    expect(memory).toEqual(redis);
+    expect(redis).toEqual(value([2, "2", 7, "2", "2", null, "last"]));
   });
 });

@@ -22,6 +22,8 @@ export type Outcome = { value: unknown } | { error: string };
 export interface Parity {
   memory: Redis;
   redis: Redis;
+  /** Clients with the default options (JSON-parsing replies), as applications use them. */
+  plain: { memory: Redis; redis: Redis };
   /** A key under this file's prefix. */
   key(name: string): string;
   /** Runs `call` against each backend (memory first) and returns both outcomes. */
@@ -71,13 +73,14 @@ export function useParity(): () => Parity {
       startRedisRest({ token, backend, redisUrl: testRedisUrl });
     fronts.push(await start("memory"), await start("redis"));
     const [memoryFront, redisFront] = fronts as [RedisRest, RedisRest];
-    const client = (front: RedisRest) =>
-      new Redis({ url: front.url, token: front.token, automaticDeserialization: false });
+    const client = (front: RedisRest, automaticDeserialization = false) =>
+      new Redis({ url: front.url, token: front.token, automaticDeserialization });
     const memory = client(memoryFront);
     const redis = client(redisFront);
     parity = {
       memory,
       redis,
+      plain: { memory: client(memoryFront, true), redis: client(redisFront, true) },
       key: (name) => `${prefix}${name}`,
       both: async (call) => ({
         memory: await outcome(call(memory)),
