@@ -120,20 +120,31 @@ describe("text PostgreSQL cannot store, in the JSON API", () => {
     expect(await state()).toEqual(before);
   });
 
-  test("deeply nested params are checked without overflowing the stack", async () => {
-    const depth = 20_000;
-    const body = `{"params":{"olderThanDays":90,"deep":${"[".repeat(depth)}"\\u0000"${"]".repeat(depth)}}}`;
-    const res = await h.app.request("/admin/actions/purge-widgets/preview", {
-      method: "POST",
-      headers: h.auth(ALICE),
-      body,
-    });
-    expect(res.status).toBe(400);
-    const fine = body.replace("\\u0000", "ok");
+  test("params nested deeper than 32 levels are 400 (no stack overflow, no 500); 31 levels pass", async () => {
+    const before = await state();
+    const nested = (depth: number, leaf: string) =>
+      `{"olderThanDays":90,"deep":${"[".repeat(depth)}${leaf}${"]".repeat(depth)}}`;
+    for (const depth of [32, 5_000, 20_000]) {
+      for (const leaf of ["1", '"\\u0000"']) {
+        for (const [path, extra] of [
+          ["/admin/actions/purge-widgets/preview", ""],
+          ["/admin/actions/purge-widgets", ',"confirmation":"nope"'],
+        ]) {
+          const res = await h.app.request(path, {
+            method: "POST",
+            headers: h.auth(ALICE),
+            body: `{"params":${nested(depth, leaf)}${extra}}`,
+          });
+          expect(res.status, `${path} depth ${depth}`).toBe(400);
+          expect(await res.text()).toMatch(/nested deeper than 32 levels|NUL/);
+        }
+      }
+    }
+    expect(await state()).toEqual(before);
     const ok = await h.app.request("/admin/actions/purge-widgets/preview", {
       method: "POST",
       headers: h.auth(ALICE),
-      body: fine,
+      body: `{"params":${nested(31, "1")}}`,
     });
     expect(ok.status).toBe(200);
   });

@@ -3,7 +3,7 @@ import { html } from "hono/html";
 import type { AppEnv } from "../app-env.ts";
 import type { AdminApproveResult, AdminRequestResult, AdminService, EdgeDeps } from "../deps.ts";
 import { HttpProblem } from "../http/errors.ts";
-import { isPgText, PG_TEXT_MESSAGE, unsafeJsonPath } from "../http/pg-text.ts";
+import { isPgText, jsonProblem, PG_TEXT_MESSAGE } from "../http/pg-text.ts";
 import { formField, who } from "./context.ts";
 import { csrfField, message, page } from "./layout.ts";
 import { actionsBody, confirmBody } from "./pages-actions.ts";
@@ -28,8 +28,8 @@ function parseParams(text: string): { params: Record<string, unknown> } | { erro
   if (!value || typeof value !== "object" || Array.isArray(value)) {
     return { error: "params must be a JSON object." };
   }
-  const unsafe = unsafeJsonPath(value);
-  if (unsafe) return { error: `params.${unsafe.join(".")} ${PG_TEXT_MESSAGE}.` };
+  const problem = jsonProblem(value);
+  if (problem) return { error: `params.${problem.path.join(".")} ${problem.message}.` };
   return { params: value as Record<string, unknown> };
 }
 

@@ -1,7 +1,8 @@
-// Text PostgreSQL refuses: NUL (U+0000; `text` and `jsonb` both reject it, 22021/22P05) and
-// unpaired UTF-16 surrogates (`jsonb` rejects the `\udXXX` escape JSON.stringify writes for them;
-// `text` would silently store U+FFFD instead). Inputs are checked at the schema layer so such a
-// request is a 400 naming the field, never a 500 from the database.
+// Input PostgreSQL refuses. Text: NUL (U+0000; `text` and `jsonb` both reject it, 22021/22P05)
+// and unpaired UTF-16 surrogates (`jsonb` rejects the `\udXXX` escape JSON.stringify writes for
+// them; `text` would silently store U+FFFD instead). JSON: nesting deep enough to exhaust a
+// parser's stack. Inputs are checked at the schema layer so such a request is a 400 naming the
+// field, never a 500 from the database.
 import { z } from "@hono/zod-openapi";
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what is matched.
@@ -34,29 +35,46 @@ function toPath(step: Step): Path {
   return path;
 }
 
+/** Deepest nesting accepted in JSON input (PostgreSQL's jsonb parser and core's redaction recurse). */
+export const MAX_JSON_DEPTH = 32;
+
+/** Why a JSON value cannot be stored, and where. */
+export interface JsonProblem {
+  path: Path;
+  message: string;
+}
+
 /**
- * The path of the first object key or string inside a JSON value that PostgreSQL cannot
- * store, or undefined when there is none. Iterative: deep nesting cannot overflow the stack.
+ * The first object key or string inside a JSON value that PostgreSQL cannot store, or the
+ * first place nested deeper than {@link MAX_JSON_DEPTH}; undefined when there is none.
+ * Iterative: hostile nesting cannot overflow the stack.
  *
  * @example
  * ```ts
- * unsafeJsonPath({ a: ["ok", "\u0000"] }); // ["a", 1]
+ * jsonProblem({ a: ["ok", "\u0000"] }); // { path: ["a", 1], message: "must not contain NUL …" }
  * ```
  */
-export function unsafeJsonPath(value: unknown): Path | undefined {
-  const stack: [unknown, Step][] = [[value, undefined]];
+export function jsonProblem(value: unknown): JsonProblem | undefined {
+  const stack: [unknown, Step, number][] = [[value, undefined, 0]];
   while (stack.length > 0) {
-    const [item, at] = stack.pop() as [unknown, Step];
+    const [item, at, depth] = stack.pop() as [unknown, Step, number];
     if (typeof item === "string") {
-      if (!isPgText(item)) return toPath(at);
-    } else if (Array.isArray(item)) {
-      item.forEach((v, i) => void stack.push([v, { key: i, up: at }]));
-    } else if (item && typeof item === "object") {
-      for (const [key, v] of Object.entries(item)) {
-        // The key itself is unprintable here; name the object holding it.
-        if (!isPgText(key)) return toPath({ key: "(a key)", up: at });
-        stack.push([v, { key, up: at }]);
-      }
+      if (!isPgText(item)) return { path: toPath(at), message: PG_TEXT_MESSAGE };
+      continue;
+    }
+    if (!item || typeof item !== "object") continue;
+    if (depth >= MAX_JSON_DEPTH) {
+      return { path: toPath(at), message: `nested deeper than ${MAX_JSON_DEPTH} levels` };
+    }
+    if (Array.isArray(item)) {
+      item.forEach((v, i) => void stack.push([v, { key: i, up: at }, depth + 1]));
+      continue;
+    }
+    for (const [key, v] of Object.entries(item)) {
+      // The key itself is unprintable here; name the object holding it.
+      if (!isPgText(key))
+        return { path: toPath({ key: "(a key)", up: at }), message: PG_TEXT_MESSAGE };
+      stack.push([v, { key, up: at }, depth + 1]);
     }
   }
   return undefined;
@@ -88,7 +106,8 @@ export function pgText() {
 }
 
 /**
- * Adds an issue for a JSON value PostgreSQL cannot store (at the offending key or string).
+ * Adds an issue for a JSON value PostgreSQL cannot store (at the offending key or string, or
+ * where it nests too deep).
  *
  * @example
  * ```ts
@@ -96,7 +115,6 @@ export function pgText() {
  * ```
  */
 export function refinePgJson(value: unknown, ctx: z.RefinementCtx): void {
-  const path = unsafeJsonPath(value);
-  if (path === undefined) return;
-  ctx.addIssue({ code: "custom", message: PG_TEXT_MESSAGE, path });
+  const problem = jsonProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem.message, path: problem.path });
 }
