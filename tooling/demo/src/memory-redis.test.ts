@@ -2,7 +2,6 @@ import { acquire } from "@groundcrew/core/mutex";
 import { startRedisRest } from "@groundcrew/upstash-local/redis-rest";
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createDemoMemoryBackend } from "./memory-redis.ts";
 
 let front: Awaited<ReturnType<typeof startRedisRest>>;
 let redis: Redis;
@@ -11,7 +10,7 @@ beforeAll(async () => {
   front = await startRedisRest({
     port: 0,
     token: "demo-test-token-0123456789",
-    backend: createDemoMemoryBackend(),
+    backend: "memory",
   });
   redis = new Redis({ url: front.url, token: front.token });
 });
@@ -20,7 +19,8 @@ afterAll(async () => {
   await front.close();
 });
 
-describe("createDemoMemoryBackend", () => {
+// The demo's embedded Redis (see services.ts): core's mutex scripts must behave there as on Redis.
+describe("the demo's memory Redis", () => {
   test("script arguments that are Lua numbers reach commands as Redis's strings", async () => {
     const reply = await redis.eval(
       "local n = redis.call('INCR', KEYS[1]) redis.call('HSET', KEYS[2], 'f', n) return redis.call('HGET', KEYS[2], 'f') == ARGV[1]",

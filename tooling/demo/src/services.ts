@@ -5,7 +5,6 @@ import { startRedisRest } from "@groundcrew/upstash-local/redis-rest";
 import { lockDataDir } from "./data-dir-lock.ts";
 import { startEmbeddedPostgres } from "./embedded-postgres.ts";
 import type { DemoEnv } from "./env.ts";
-import { createDemoMemoryBackend } from "./memory-redis.ts";
 
 /** Where each dependency is, and whether the demo runs it in-process. */
 export interface Services {
@@ -60,11 +59,7 @@ async function embeddedDatabase(env: DemoEnv, closers: (() => Promise<void>)[]) 
 }
 
 async function embeddedRedis(closers: (() => Promise<void>)[]) {
-  const front = await startRedisRest({
-    port: 0,
-    token: secret(),
-    backend: createDemoMemoryBackend(),
-  });
+  const front = await startRedisRest({ port: 0, token: secret(), backend: "memory" });
   closers.push(() => front.close());
   return { url: front.url, token: front.token, embedded: true };
 }
