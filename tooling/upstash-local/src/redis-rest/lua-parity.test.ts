@@ -163,6 +163,7 @@ describe("redis.call arguments and replies", () => {
     ["return redis.call('set', KEYS[1], {})", /^ERR Lua redis lib command arguments must be/],
     ["return redis.call()", /^ERR Please specify at least one argument for this redis lib call/],
     ["return redis.call('nope', KEYS[1])", /^ERR Unknown Redis command called from script/],
+    ["return redis.call('get')", /^ERR Wrong number of args calling Redis command from script/],
     ["return redis.call('eval', 'return 1', 0)", /^ERR This Redis command is not allowed/],
     ["return redis.call('blpop', KEYS[1], 0)", /^ERR This Redis command is not allowed/],
   ])("%s → error", async (script, pattern) => {

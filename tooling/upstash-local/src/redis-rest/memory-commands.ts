@@ -1,5 +1,6 @@
 // Which commands the memory backend runs: what ioredis-mock implements, plus the SCRIPT family
 // the front adds, minus blocking and connection-state commands.
+import { createRequire } from "node:module";
 import { list as redisCommandNames } from "@ioredis/commands";
 import { blockingCommands, connectionStateCommands, refusedCommand } from "./command-policy.ts";
 import { RedisMock } from "./memory-engine.ts";
@@ -37,6 +38,11 @@ export function memoryCommands(): readonly string[] {
   return commandList;
 }
 
+// Redis's arity per command (argv length incl. the name; negative = at least that many).
+const commandTable = createRequire(import.meta.url)(
+  "@ioredis/commands/built/commands.json",
+) as Record<string, { arity: number }>;
+
 let commandSet: ReadonlySet<string> | undefined;
 function supportedCommands(): ReadonlySet<string> {
   commandSet ??= new Set(memoryCommands());
@@ -73,7 +79,8 @@ export function precheckMemoryCommand(argv: string[]): RedisReplyError | undefin
 
 /**
  * Checks a command called from a script (`redis.call`); returns Redis's error for a command
- * scripts may not run (scripting, blocking, connection-state) or an unknown one, if any.
+ * scripts may not run (scripting, blocking, connection-state), an unknown one or a wrong number
+ * of arguments, if any.
  *
  * @example
  * ```ts
@@ -89,7 +96,12 @@ export function scriptCommandError(argv: string[]): RedisReplyError | undefined 
   ) {
     return new RedisReplyError("ERR This Redis command is not allowed from script");
   }
-  return supportedCommands().has(name)
-    ? undefined
-    : new RedisReplyError("ERR Unknown Redis command called from script");
+  if (!supportedCommands().has(name)) {
+    return new RedisReplyError("ERR Unknown Redis command called from script");
+  }
+  const arity = commandTable[name]?.arity ?? -1;
+  if (arity > 0 ? argv.length !== arity : argv.length < -arity) {
+    return new RedisReplyError("ERR Wrong number of args calling Redis command from script");
+  }
+  return undefined;
 }

@@ -83,6 +83,8 @@ function isStatusReply(argv: string[], reply: RedisReply): boolean {
   return true;
 }
 
+const coroutineCall =
+  "ERR redis.call/pcall inside a Lua coroutine is not supported by the memory backend";
 const invalidArgument = "ERR Lua redis lib command arguments must be strings or integers";
 
 /** The command's argv from the bridge's Lua arguments, or the error Redis raises for them. */
@@ -163,7 +165,8 @@ export async function runLuaScript(
     const finish = (raise: boolean) => (T: LuaState) =>
       raise && !lua.lua_toboolean(T, -2) ? lua.lua_error(T) : 1;
     const command = (raise: boolean) => (T: LuaState) => {
-      const args = commandArguments(T);
+      // Only the script's own thread yields to this loop; a coroutine the script made cannot.
+      const args = T === co ? commandArguments(T) : coroutineCall;
       if (typeof args === "string") {
         lua.lua_pushboolean(T, false);
         pushReply(T, new RedisReplyError(args), false);
