@@ -100,6 +100,29 @@ describe("redis.call arguments and replies", () => {
     );
   });
 
+  test("fractional, huge and infinite numbers are formatted as Redis does (%.17g)", async () => {
+    const { key } = pair();
+    // No -0.0 or 1/0 literals: Lua 5.1 (Redis) merges the constant -0.0 with a later 0.
+    const numbers =
+      "0.1, 1/3, 123456.789, 1e-5, 1e21, 2^53 + 1, -tonumber('0.0'), math.huge, -math.huge";
+    const script = `local n = {${numbers}}
+      for i = 1, #n do redis.call('rpush', KEYS[1], n[i]) end
+      return redis.call('lrange', KEYS[1], 0, -1)`;
+    expect(await evalBoth(script, [key("f1")])).toEqual(
+      value([
+        "0.10000000000000001",
+        "0.33333333333333331",
+        "123456.789",
+        "1.0000000000000001e-05",
+        "1e+21",
+        "9007199254740992",
+        "-0",
+        "inf",
+        "-inf",
+      ]),
+    );
+  });
+
   test("an INCR result stored with HSET compares equal to the same ARGV", async () => {
     const { key } = pair();
     const script = `local n = redis.call('INCR', KEYS[1])
