@@ -126,10 +126,11 @@ describe("text PostgreSQL cannot store, in the JSON API", () => {
       `{"olderThanDays":90,"deep":${"[".repeat(depth)}${leaf}${"]".repeat(depth)}}`;
     for (const depth of [32, 5_000, 20_000]) {
       for (const leaf of ["1", '"\\u0000"']) {
-        for (const [path, extra] of [
+        const targets: [string, string][] = [
           ["/admin/actions/purge-widgets/preview", ""],
           ["/admin/actions/purge-widgets", ',"confirmation":"nope"'],
-        ]) {
+        ];
+        for (const [path, extra] of targets) {
           const res = await h.app.request(path, {
             method: "POST",
             headers: h.auth(ALICE),
