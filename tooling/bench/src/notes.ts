@@ -7,6 +7,8 @@ interface Note {
   benchmark: number;
   /** A piece of the figure's text. */
   figure: string;
+  /** A piece of the benchmark's text, where one benchmark number has several row groups. */
+  in?: string;
   text: string;
 }
 
@@ -148,6 +150,60 @@ const NOTES: readonly Note[] = [
   that arrive within a few ms and insert them with one \`enqueueJobs\` call (one commit), answering
   each delivery after that commit, so durability is unchanged.`,
   },
+  {
+    benchmark: 8,
+    figure: "drain",
+    in: "locking",
+    text: `Each job declares one of 4 lock keys, so at most 4 jobs run at once however many processes
+  there are: a key is honoured across processes (never two holders; tooling/dist-test proves it), so
+  processes cannot add throughput to one key. Adding processes lowered it here, because a worker
+  that finds the key busy does not wait: it sends the job back for the holder's *remaining TTL* (up
+  to 1 s here; with the default \`lockTtlMs\` of 30 s, up to 30 s), although the holder of a short job
+  releases the key milliseconds later. 3 × 10 slots claim more jobs of the same 4 keys at once than
+  10 slots do, so more collide and are pushed back (see the CPU row below). So the variant measures that policy (tens of jobs/s), not Redis or
+  PostgreSQL. To close it: on a busy lock, send the job back for a short jittered delay that grows
+  per attempt (tens of ms) instead of the holder's remaining TTL, and have a process hold back jobs
+  of a key it already holds rather than claim and return them one by one.`,
+  },
+  {
+    benchmark: 8,
+    figure: "CPU per job",
+    in: "locking",
+    text: `CPU per *completed* job: most of it goes to jobs that were claimed, found their key busy
+  (one lock attempt through the REST front) and were sent back, each such trip a claim, an acquire
+  and a release that ran nothing; the more slots claim jobs of the same few keys, the more trips.`,
+  },
+  {
+    benchmark: 8,
+    figure: "drain",
+    text: `Three processes at concurrency 10 each drained more jobs/s than one process at concurrency
+  10, but fewer than one process at concurrency 30, the same 30 slots in one process: on this machine
+  what scaled was the number of slots in flight, not the number of processes. In one process at
+  concurrency 10 a no-op job is bound by waiting, not by CPU: the daemon and its backends used about
+  1.2 ms of CPU per job (rows below), about half a core at that rate; the rest of a job's time is the
+  claim's two round trips, the completing UPDATE and its commit (a WAL flush, \`fdatasync\` here).
+  More slots overlap more of those waits, wherever they live. Processes are not free: each runs its
+  own event loop, pool, claim loop and lease heartbeats and claims fewer jobs per claim, so the
+  daemons' CPU per job rose by about half with three; and the three share the 2 cores with
+  PostgreSQL and, during this run, with other helpers' test suites (load average 6–9.5), so none had
+  a core to itself. On separate machines more processes would add what is on the daemon side: the
+  daemon's own CPU per job (0.5–0.8 ms here) and whatever a real handler spends. They would not add
+  to the one PostgreSQL: its backends spend 0.55–0.7 ms of CPU and one WAL flush per job whoever
+  claims it, which on these 2 cores alone bounds a drain near 3,000 jobs/s. Cheaper claims and
+  grouped completions (benchmark 1's drain note) raise that ceiling for any number of processes.`,
+  },
+  {
+    benchmark: 8,
+    figure: "CPU per job",
+    text: `User + system time from /proc between the resume and the drained table, divided by the jobs.
+  The daemons' share grows with processes: three copies of the fixed work (claim loop, timers,
+  lease heartbeats) and smaller claims, since each process refills only its own few free slots, so
+  there are more claims per job; one process at concurrency 30 is the cheapest because its claims
+  fetch more jobs each. The PostgreSQL backends' share stays near 0.6–0.7 ms per job in every
+  configuration: it is the queue's own cost per job (paused-names read, \`SKIP LOCKED\` claim,
+  completing UPDATE, commit), paid once per job whichever process claims it, and a second daemon
+  machine would not reduce it.`,
+  },
 ];
 
 /**
@@ -160,7 +216,12 @@ const NOTES: readonly Note[] = [
  */
 export function noteFor(row: ResultRow): string | undefined {
   const n = Number.parseInt(row.benchmark, 10);
-  return NOTES.find((note) => note.benchmark === n && row.figure.includes(note.figure))?.text;
+  return NOTES.find(
+    (note) =>
+      note.benchmark === n &&
+      row.figure.includes(note.figure) &&
+      row.benchmark.includes(note.in ?? ""),
+  )?.text;
 }
 
 /**

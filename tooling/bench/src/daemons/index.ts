@@ -82,15 +82,18 @@ export async function benchDaemons(
     row("CPU per job of their PostgreSQL backends, ms", "lower", (s) => s.postgresCpuMsPerJob),
   ];
   if (samples.has("lockedThree")) {
-    const rate = (s: PointSample) => s.jobsPerS;
-    rows.push({
+    const locked = (figure: string, of: (s: PointSample) => number) => ({
       benchmark: `8. several daemons (${n(daemonLockedJobs)} jobs, each locking one of ${daemonLockKeys} keys)`,
-      figure: drain,
-      better: "higher",
-      groundcrew: value("lockedThree", rate),
-      runs: pick("lockedThree", rate),
-      peers: [{ name: "1 process", note: `concurrency ${c}`, value: value("lockedOne", rate) }],
+      figure,
+      better: figure.startsWith("drain") ? ("higher" as const) : ("lower" as const),
+      groundcrew: value("lockedThree", of),
+      runs: pick("lockedThree", of),
+      peers: [{ name: "1 process", note: `concurrency ${c}`, value: value("lockedOne", of) }],
     });
+    rows.push(
+      locked(drain, (s) => s.jobsPerS),
+      locked("CPU per job of the daemon processes, ms", (s) => s.daemonCpuMsPerJob),
+    );
   }
   return rows;
 }
