@@ -58,7 +58,7 @@ export interface Fengari {
     lua_isinteger(L: LuaState, idx: number): boolean;
     lua_toboolean(L: LuaState, idx: number): boolean;
     lua_tonumber(L: LuaState, idx: number): number;
-    lua_tolstring(L: LuaState, idx: number): Uint8Array;
+    lua_tolstring(L: LuaState, idx: number): Uint8Array | null;
     lua_pushnil(L: LuaState): void;
     lua_pushboolean(L: LuaState, b: boolean | number): void;
     lua_pushinteger(L: LuaState, n: number): void;

@@ -44,7 +44,7 @@ export function oneLine(text: string): string {
 }
 
 /**
- * The Lua string at `idx` as text (invalid UTF-8 becomes U+FFFD).
+ * The Lua string (or number) at `idx` as text (invalid UTF-8 becomes U+FFFD); "" for other types.
  *
  * @example
  * ```ts
@@ -52,7 +52,8 @@ export function oneLine(text: string): string {
  * ```
  */
 export function luaString(L: LuaState, idx: number): string {
-  return decoder.decode(lua.lua_tolstring(L, idx));
+  const bytes = lua.lua_tolstring(L, idx);
+  return bytes ? decoder.decode(bytes) : "";
 }
 
 function pushTableField(L: LuaState, field: "ok" | "err", text: string): void {

@@ -178,7 +178,12 @@ export async function runLuaScript(
     lua.lua_pushjsfunction(co, command(true));
     lua.lua_pushjsfunction(co, command(false));
     lua.lua_pushjsfunction(co, (T) => {
-      pushString(T, createHash("sha1").update(lua.lua_tolstring(T, 1)).digest("hex"));
+      pushString(
+        T,
+        createHash("sha1")
+          .update(lua.lua_tolstring(T, 1) ?? "")
+          .digest("hex"),
+      );
       return 1;
     });
     let nargs = 4;
