@@ -179,16 +179,16 @@ const NOTES: readonly Note[] = [
     text: `Three processes at concurrency 10 each drained more jobs/s than one process at concurrency
   10, but fewer than one process at concurrency 30, the same 30 slots in one process: on this machine
   what scaled was the number of slots in flight, not the number of processes. In one process at
-  concurrency 10 a no-op job is bound by waiting, not by CPU: the daemon and its backends used about
-  1.2 ms of CPU per job (rows below), about half a core at that rate; the rest of a job's time is the
+  concurrency 10 a no-op job is bound by waiting, not by CPU: the daemon and its backends used
+  1.2–1.4 ms of CPU per job (rows below), half a core or a little more at that rate; the rest of a job's time is the
   claim's two round trips, the completing UPDATE and its commit (a WAL flush, \`fdatasync\` here).
   More slots overlap more of those waits, wherever they live. Processes are not free: each runs its
   own event loop, pool, claim loop and lease heartbeats and claims fewer jobs per claim, so the
-  daemons' CPU per job rose by about half with three; and the three share the 2 cores with
-  PostgreSQL and, during this run, with other helpers' test suites (load average 6–9.5), so none had
+  daemons' CPU per job rose by a quarter to a half with three; and the three share the 2 cores with
+  PostgreSQL and, during this run, with other helpers' test suites (load average 5–11), so none had
   a core to itself. On separate machines more processes would add what is on the daemon side: the
-  daemon's own CPU per job (0.5–0.8 ms here) and whatever a real handler spends. They would not add
-  to the one PostgreSQL: its backends spend 0.55–0.7 ms of CPU and one WAL flush per job whoever
+  daemon's own CPU per job (0.45–0.85 ms here) and whatever a real handler spends. They would not add
+  to the one PostgreSQL: its backends spend 0.5–0.8 ms of CPU and one WAL flush per job whoever
   claims it, which on these 2 cores alone bounds a drain near 3,000 jobs/s. Cheaper claims and
   grouped completions (benchmark 1's drain note) raise that ceiling for any number of processes.`,
   },
@@ -199,7 +199,7 @@ const NOTES: readonly Note[] = [
   The daemons' share grows with processes: three copies of the fixed work (claim loop, timers,
   lease heartbeats) and smaller claims, since each process refills only its own few free slots, so
   there are more claims per job; one process at concurrency 30 is the cheapest because its claims
-  fetch more jobs each. The PostgreSQL backends' share stays near 0.6–0.7 ms per job in every
+  fetch more jobs each. The PostgreSQL backends' share stays at 0.5–0.8 ms per job in every
   configuration: it is the queue's own cost per job (paused-names read, \`SKIP LOCKED\` claim,
   completing UPDATE, commit), paid once per job whichever process claims it, and a second daemon
   machine would not reduce it.`,
