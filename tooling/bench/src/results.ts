@@ -1,7 +1,9 @@
 // Writes RESULTS.md and RESULTS.json. A run with `--only` merges: the sections of the benchmarks
 // it ran replace theirs, the others stay as an earlier run measured them, and RESULTS.md names
 // the run each section came from.
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { BENCHMARKS, type BenchConfig } from "./config.ts";
 import type { Machine } from "./machine.ts";
 import { renderResults } from "./render.ts";
@@ -51,8 +53,19 @@ export function writeResults(path: string, input: ResultsInput): void {
   const fresh: StoredResults = { runs: [run], rows: rows.map(tagged) };
   const previous = input.config.merge && existsSync(jsonPath(path)) ? readStored(path) : undefined;
   const stored = previous ? mergeResults(previous, fresh) : fresh;
-  writeFileSync(jsonPath(path), `${JSON.stringify(stored, null, 2)}\n`);
+  writeJson(jsonPath(path), stored);
   writeFileSync(path, renderResults(stored));
+}
+
+/** Writes RESULTS.json and formats it with the repo's Biome (when installed) so `biome check` passes. */
+function writeJson(path: string, stored: StoredResults): void {
+  writeFileSync(path, `${JSON.stringify(stored, null, 2)}\n`);
+  try {
+    const biome = createRequire(import.meta.url).resolve("@biomejs/biome/bin/biome");
+    execFileSync(process.execPath, [biome, "format", "--write", path], { stdio: "ignore" });
+  } catch {
+    // Without Biome the file stays as JSON.stringify wrote it: valid, only differently wrapped.
+  }
 }
 
 /**
