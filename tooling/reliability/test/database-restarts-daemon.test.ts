@@ -16,10 +16,12 @@ import { type Supervisor, supervise } from "../src/supervisor.ts";
 
 const fixtures = fileURLToPath(new URL("../fixtures/", import.meta.url));
 const ROWS = scaled(20_000, 200_000);
-// The job row keeps the default maxAttempts (5): the daemon retries a batch job's transient
-// database errors in process, and a failed attempt that advanced the checkpoint is not counted.
-const RESTARTS = 2;
-const TERMINATIONS = 4;
+// The same fault counts as database-restarts.test.ts. The job row keeps the default
+// maxAttempts (5): the daemon retries a batch job's transient database errors in process, and a
+// failed claim that advanced the checkpoint does not spend its attempt; once more than half are
+// spent, a claim that commits a batch also forgives those spent by daemon deaths.
+const RESTARTS = scaled(3, 8);
+const TERMINATIONS = scaled(10, 40);
 
 let pg: PrivatePostgres;
 let redis: TestRedis;

@@ -44,9 +44,9 @@ export async function executeJob(
       clock: deps.clock,
       onProgress: (p) => {
         run.attempt.batchesCommitted += 1;
-        // On the last allowed attempt only, so `attempts` still counts claims until then.
-        const last = job.attempts > 1 && job.attempts >= job.maxAttempts;
-        if (run.attempt.batchesCommitted === 1 && last) {
+        // Once more than half the attempts are spent; until then `attempts` counts claims.
+        const late = job.attempts > 1 && job.attempts * 2 > job.maxAttempts;
+        if (run.attempt.batchesCommitted === 1 && late) {
           run.attempt.forgiving = forgiveEarlierAttempts(job, deps, run.logger);
         }
         progress(p);

@@ -141,17 +141,17 @@ export async function fail(
 }
 
 /**
- * A batch job that committed a batch in its last allowed claim is making progress: the attempts
- * spent by earlier claims (a crashed worker, an expired lease, failures) are forgiven, leaving
- * only this one, so it cannot dead-letter from transient faults. A job that never gets past its
- * checkpoint keeps spending attempts and dead-letters. Acts only while this worker holds the
- * job; a failure is logged, never thrown.
+ * A batch job that committed a batch in this claim, with more than half its attempts spent, is
+ * making progress: the attempts spent by earlier claims (a crashed worker, an expired lease,
+ * failures) are forgiven, leaving only this one, so it does not dead-letter from transient
+ * faults. A job that never gets past its checkpoint keeps spending attempts and dead-letters.
+ * Acts only while this worker holds the job; a failure is logged, never thrown.
  *
  * Query: primary key. (Core's job API has no such call; this writes `attempts` directly.)
  *
  * @example
  * ```ts
- * if (job.attempts >= job.maxAttempts) forgiving = forgiveEarlierAttempts(job, deps, logger);
+ * if (job.attempts * 2 > job.maxAttempts) forgiving = forgiveEarlierAttempts(job, deps, logger);
  * ```
  */
 export async function forgiveEarlierAttempts(
