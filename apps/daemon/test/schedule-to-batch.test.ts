@@ -79,8 +79,11 @@ describe("schedule → signed delivery → batch job", () => {
     expect(sums).toEqual({ n: 230, ok: 230 });
     const progress = await getProgress(database.db, "double-items");
     expect(progress).toMatchObject({ status: "done", processed: 230 });
-    const [fence] = await database.sql`select resource, fence from groundcrew.fences`;
+    const [fence] = await database.sql`select resource, fence, owner from groundcrew.fences`;
     expect(fence?.resource).toBe(`${redis.prefix}double-items`);
+    // The checkpoints were fenced with the lease's owner token too (an equal fence held by
+    // someone else is refused, not taken for this holder).
+    expect(fence?.owner).toMatch(/^\S{8,}$/);
     expect(await inspectLock(redis.redis, `${redis.prefix}double-items`)).toBeNull();
     const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
     expect(metrics).toMatch(

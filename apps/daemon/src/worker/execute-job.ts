@@ -38,7 +38,9 @@ export async function executeJob(
     const batchJob = batchJobOf(definition, job.payload);
     const result = await deps.runBatch(deps.db, batchJob, {
       jobKey: definition.jobKey?.(job.payload) ?? batchJob.name,
-      fence: run.lease ? { resource: run.lease.key, token: run.lease.fence } : undefined,
+      fence: run.lease
+        ? { resource: run.lease.key, token: run.lease.fence, owner: run.lease.token }
+        : undefined,
       signal: run.signal,
       stopSignal: deps.shutdown,
       clock: deps.clock,

@@ -18,6 +18,11 @@ export interface JobLease {
   readonly key: string;
   /** The fencing token: pass it to checkpoint writes so a stale holder cannot write. */
   readonly fence: number;
+  /**
+   * The holder's owner token. With `fence` it tells this holder from another holding an equal
+   * fence: pass the lease itself, `assertFence(tx, resource, ctx.lease)`.
+   */
+  readonly token: string;
   /** Fires when the lease is lost. */
   readonly signal: AbortSignal;
 }

@@ -34,7 +34,7 @@ export type RunBatch = (
   definition: any,
   options: {
     jobKey: string;
-    fence?: { resource: string; token: number };
+    fence?: { resource: string; token: number; owner?: string };
     /** Hard stop: cancels the statement in flight (lease lost, shutdown timeout). */
     signal: AbortSignal;
     /** Graceful stop: finish the batch in flight, checkpoint, return interrupted. */
