@@ -125,6 +125,29 @@ describe("groundcrew CLI", () => {
     expect(after?.n).toBe(50);
   });
 
+  test("counters repair --checkpoint saves a pass per counter; a finished pass does nothing on rerun", async () => {
+    await database.sql`update authors set posts_count = 0 where id in (select id from authors order by id limit 2)`;
+    const pass = (await cli("counters", "repair", "--checkpoint", "pass-1", "--json")).json<
+      Record<string, unknown>[]
+    >();
+    expect(pass[0]).toMatchObject({ name: "postsCount", checked: 20, drifted: 2, complete: true });
+    const [saved] = await database.sql`
+      select processed::int as processed, status from groundcrew.checkpoints
+      where job_key = 'pass-1:postsCount'`;
+    expect(saved).toEqual({ processed: 20, status: "done" });
+    await database.sql`update authors set posts_count = 0 where id in (select id from authors order by id limit 1)`;
+    const rerun = (await cli("counters", "repair", "--checkpoint", "pass-1", "--json")).json<
+      Record<string, unknown>[]
+    >();
+    expect(rerun[0]).toMatchObject({ checked: 0, drifted: 0, complete: true });
+    const [drifted] = await database.sql`select sum(posts_count)::int as n from authors`;
+    expect(drifted?.n).toBeLessThan(50);
+    const dry = await cli("counters", "repair", "--checkpoint", "pass-2", "--dry-run");
+    expect(dry.code).toBe(2);
+    expect(dry.stderr).toMatch(/--checkpoint: a dry run writes no checkpoint/);
+    await cli("counters", "repair", "--json");
+  });
+
   test("sweep --dry-run reports due rows; sweep deletes them", async () => {
     const dry = (await cli("sweep", "--dry-run", "--json")).json<Record<string, unknown>[]>();
     expect(dry[0]).toMatchObject({ name: "sessions", marked: 3, due: 3, swept: 0 });

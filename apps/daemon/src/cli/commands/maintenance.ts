@@ -121,8 +121,20 @@ const countersRepair: Command = {
       type: "string",
       description: "parents per range (default: the spec's, or 1000)",
     },
+    checkpoint: {
+      type: "string",
+      description:
+        "checkpoint key (per counter: <key>:<name>); a stopped pass resumes on a rerun with the same key",
+    },
   },
   async run({ positionals, values, out, runtime }) {
+    const checkpoint = values.checkpoint;
+    if (checkpoint !== undefined && (typeof checkpoint !== "string" || checkpoint === "")) {
+      throw new CliError(ExitCode.usage, "--checkpoint: expected a non-empty key");
+    }
+    if (checkpoint !== undefined && values["dry-run"] === true) {
+      throw new CliError(ExitCode.usage, "--checkpoint: a dry run writes no checkpoint");
+    }
     const specs = pick("counter cache", (await runtime.config()).counters, positionals);
     const results: Record<string, unknown>[] = [];
     for (const [name, spec] of specs) {
@@ -133,6 +145,7 @@ const countersRepair: Command = {
         const r = await repairCounters(db, spec, {
           dryRun: values["dry-run"] === true,
           batchSize: intOption("batch-size", values["batch-size"]) ?? spec.batchSize,
+          checkpointKey: checkpoint === undefined ? undefined : `${checkpoint}:${name}`,
           signal: runtime.signal,
           onProgress: (p) => bar.update(p.checked, Math.max(total ?? 0, p.checked)),
         });
