@@ -1,6 +1,8 @@
 // Entry of the `groundcrew` bin (run through tsx by bin/groundcrew.js).
 import { main } from "./cli/main.ts";
+import { survivePostgresTypeFetchRejections } from "./observability/unhandled-rejections.ts";
 
+survivePostgresTypeFetchRejections();
 const controller = new AbortController();
 const interrupt = () => controller.abort(new Error("interrupted"));
 const argv = process.argv.slice(2);

@@ -10,6 +10,10 @@ export {
 } from "./config/define-config.ts";
 export { type Daemon, type DaemonOptions, startDaemon } from "./daemon.ts";
 export { type Env, loadEnv } from "./env.ts";
+export {
+  type RejectionWarn,
+  survivePostgresTypeFetchRejections,
+} from "./observability/unhandled-rejections.ts";
 export { DEFAULT_BATCH_RETRY } from "./worker/batch-adapter.ts";
 export { BUILTIN_JOBS } from "./worker/builtin-jobs.ts";
 export type { JobContext, JobInfo, JobLease, JobProgress } from "./worker/job-context.ts";

@@ -1,4 +1,5 @@
 // `npm start`: the whole Groundcrew stack in one process (see ../README.md).
+import { survivePostgresTypeFetchRejections } from "@groundcrew/daemon";
 import { DataDirBusyError } from "./data-dir-lock.ts";
 import { DemoEnvError, loadDemoEnv } from "./env.ts";
 import { createReporter } from "./reporter.ts";
@@ -24,6 +25,8 @@ function banner(stack: Stack, dataDir: string, embedded: boolean): string {
 }
 
 async function main(): Promise<number> {
+  // As the groundcrew bin does: a connection dropped during startup must not end the demo.
+  survivePostgresTypeFetchRejections();
   let env: ReturnType<typeof loadDemoEnv>;
   try {
     env = loadDemoEnv();

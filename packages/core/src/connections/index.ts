@@ -9,4 +9,5 @@ export {
   reserveConnection,
 } from "./reserve.ts";
 export { type RetryEvent, type RetryOptions, withRetry } from "./retry.ts";
+export { isTypeFetchRejection } from "./type-fetch.ts";
 export { type WithConnectionOptions, withConnection } from "./with-connection.ts";
