@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     globalSetup: ["@groundcrew/testing/global-setup"],
-    testTimeout: 180_000,
+    testTimeout: 360_000,
     hookTimeout: 120_000,
   },
 });

@@ -64,7 +64,7 @@ describe("groundcrew CLI", () => {
     expect(leaf.stdout).toContain("--dry-run");
     expect([unknown.code, badOption.code]).toEqual([2, 2]);
     expect(unknown.stderr).toContain("unknown command: jobs explode");
-  });
+  }, 90_000); // two tsx start-ups, slow when every suite runs at once
 
   test("a missing DATABASE_URL is a config error (78) naming the variable", async () => {
     const run = await runMain(["jobs", "list"], {});

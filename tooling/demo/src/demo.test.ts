@@ -47,7 +47,8 @@ afterAll(async () => {
 async function start(): Promise<DemoProcess> {
   const demo = startDemoProcess(env);
   running.push(demo);
-  await until(demo, 90_000, async () => {
+  // Generous: PGlite's first start (initdb + seed) competes with every other suite in CI.
+  await until(demo, 150_000, async () => {
     const res = await fetch(`${edgeUrl}/health/ready`, { signal: AbortSignal.timeout(5_000) });
     return res.status === 200 ? true : undefined;
   });

@@ -18,6 +18,7 @@ import { scaled, until } from "../src/mode.ts";
 import { type PrivateRedis, startPrivateRedis } from "../src/private-redis.ts";
 
 const TTL_MS = 1_500;
+const B_TTL_MS = 15_000;
 const ROUNDS = scaled(2, 10);
 
 let database: TestDatabase;
@@ -72,7 +73,9 @@ async function commitsOf(holder: string, resource: string): Promise<number> {
 async function secondHolder(redis: Redis, key: string, resource: string) {
   const results: HolderResult[] = [];
   for (let attempt = 0; attempt < 3; attempt++) {
-    const lease = await grant(redis, key, "B");
+    // B is the healthy holder: a long TTL, so a slow heartbeat on a loaded machine (CI runs
+    // every suite at once on 2 cores) cannot end its 20 writes early. A keeps the short TTL.
+    const lease = await grant(redis, key, "B", true, B_TTL_MS);
     const result = await writeWhileHeld(database, "B", lease, resource, { limit: 20 });
     results.push(result);
     if (result.ended !== "refused") {
