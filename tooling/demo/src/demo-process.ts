@@ -1,8 +1,8 @@
-// Test helper: runs `src/main.ts` as a child process (what `npm start` runs) and talks to it.
+// Test helper: runs `npm start` (from the repository root, as a user does) and talks to it.
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const DEMO_DIR = fileURLToPath(new URL("..", import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 
 /** Variables of the developer's shell that would swap an embedded part for a real service. */
 const REAL_SERVICE_VARS = [
@@ -37,10 +37,13 @@ export interface DemoProcess {
 export function startDemoProcess(env: Record<string, string>): DemoProcess {
   const base = { ...process.env };
   for (const name of REAL_SERVICE_VARS) delete base[name];
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: DEMO_DIR,
+  // Its own process group, so a test can signal the group as a terminal's Ctrl-C does (npm,
+  // the shell, tsx and node all receive it).
+  const child = spawn("npm", ["start"], {
+    cwd: REPO_ROOT,
     env: { ...base, ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
   let text = "";
   child.stdout?.on("data", (chunk: Buffer) => {

@@ -17,7 +17,8 @@ interface Status {
     actor: string | null;
     requestId: string | null;
   }[];
-  checkpoints: { job_key: string; status: string; processed: number }[];
+  // `processed` is a bigint column: JSON carries it as a string.
+  checkpoints: { job_key: string; status: string; processed: string }[];
   deadLetters: number;
 }
 
@@ -34,13 +35,17 @@ beforeAll(async () => {
     PORT: String(edgePort),
     GROUNDCREW_DAEMON_PORT: String(daemonPort),
     GROUNDCREW_DATA_DIR: dataDir,
-    GROUNDCREW_DEMO_ROWS: "10000",
+    // The demo's default size: the full load the embedded mode must survive (and a reindex long
+    // enough to be stopped mid-way).
+    GROUNDCREW_DEMO_ROWS: "100000",
     GROUNDCREW_ADMIN_TOKENS: `tester:${TOKEN}`,
   };
 });
 
 afterAll(async () => {
-  for (const demo of running) if (demo.child.exitCode === null) demo.child.kill("SIGKILL");
+  for (const demo of running) {
+    if (demo.child.exitCode === null && demo.child.pid) process.kill(-demo.child.pid, "SIGKILL");
+  }
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -55,8 +60,10 @@ async function start(): Promise<DemoProcess> {
   return demo;
 }
 
-async function stop(demo: DemoProcess): Promise<number | string> {
-  demo.child.kill("SIGTERM");
+/** SIGTERM to npm (as a process manager sends), or SIGINT to the group (a terminal's Ctrl-C). */
+async function stop(demo: DemoProcess, how: "SIGTERM" | "Ctrl-C"): Promise<number | string> {
+  if (how === "SIGTERM") demo.child.kill("SIGTERM");
+  else process.kill(-(demo.child.pid ?? 0), "SIGINT");
   return demo.exited;
 }
 
@@ -119,30 +126,81 @@ async function trafficUnderLoad(demo: DemoProcess) {
   return answers.map((a) => a.status);
 }
 
+// What the walk-through prints once each pattern has done its part (the console shows the same).
+const WALKTHROUGH: readonly RegExp[] = [
+  /✓ groundcrew\.run-once #\d+ done/,
+  /counter cache: injected drift into [1-9]/,
+  /✓ groundcrew\.repair-counters #\d+ done → .*"drifted":[1-9]/,
+  /✗ demo\.import-feed #\d+ failed: PermanentJobError.*→ dead-letter table/,
+  /admin action with the wrong phrase "yes": HTTP 422/,
+  /admin action with "mark \d+ sessions": HTTP 202 accepted/,
+  /cache: demo:catalog v0 served .* bump → v1; next read reloaded/,
+  /⏸ backpressure: \S+ deferred by \d+ ms \(low-class backlog is high\)/,
+  /mark then sweep: \d+ sessions marked/,
+  /♥ edge health: pass — postgres:.*redis:.*qstash:/,
+];
+const reindexInitial = (s: Status) =>
+  s.checkpoints.find((c) => c.job_key === "reindex-products:initial");
+
 describe("npm start (the demo process)", () => {
-  test("serves the stack under the demo's load, stops cleanly on SIGTERM and keeps its state", async () => {
+  test("serves the stack under the demo's full load, stops cleanly mid-reindex, resumes and keeps its state", async () => {
+    // 1. A fresh start seeds 100k rows and starts the reindex; stopped (SIGTERM to npm, as a
+    //    process manager does) as soon as the reindex has checkpointed part of the table.
     const first = await start();
+    await until(first, 120_000, async () => {
+      const c = reindexInitial(await status());
+      return c && Number(c.processed) > 0 ? c : undefined;
+    });
+    expect(await stop(first, "SIGTERM")).toBe(0);
+    expect(first.output()).toContain("stopped cleanly");
+
+    // 2. Started again: the reindex resumes from its checkpoint (not from zero); an admin action
+    //    and a scheduled job run to completion while the worker is busy.
+    const second = await start();
+    expect(second.output()).toContain("dataset already seeded (100,000 rows): not seeding again");
+    const saved = Number(reindexInitial(await status())?.processed ?? 0);
+    expect(saved).toBeGreaterThan(0);
+    expect(saved).toBeLessThan(100_000);
+    expect(second.output()).toMatch(
+      /reindex: job #\d+ still queued from the last run, resuming from its checkpoint at [\d,]+ rows/,
+    );
     const [statuses, adminJob, scheduledJob] = await Promise.all([
-      trafficUnderLoad(first),
-      runAdminAction(first),
-      runScheduledJob(first),
+      trafficUnderLoad(second),
+      runAdminAction(second),
+      runScheduledJob(second),
     ]);
     expect(statuses.every((s) => s === 200)).toBe(true);
     expect(adminJob.status).toBe("done");
     expect(scheduledJob.name).toBe("groundcrew.repair-counters");
+    const done = await until(second, 240_000, async () => {
+      const c = reindexInitial(await status());
+      return c?.status === "done" ? c : undefined;
+    });
+    expect(Number(done.processed)).toBe(100_000);
+    // Every pattern of the walk-through did its part, across the two runs.
+    const printed = () => `${first.output()}\n${second.output()}`;
+    await until(second, 120_000, async () =>
+      WALKTHROUGH.every((re) => re.test(printed())) ? true : undefined,
+    ).catch((err: Error) => {
+      const missing = WALKTHROUGH.filter((re) => !re.test(printed()));
+      throw new Error(`walk-through lines missing: ${missing.join(", ")}\n${err.message}`);
+    });
+    expect((await status()).deadLetters).toBeGreaterThan(0);
     const intruder = startDemoProcess({ ...env, PORT: "0", GROUNDCREW_DAEMON_PORT: "0" });
     expect(await intruder.exited).toBe(1);
     expect(intruder.output()).toContain("expected no other Groundcrew demo using it");
-    const before = await status();
-    expect(before.seed?.rows).toBe(10_000);
-    expect(await stop(first)).toBe(0);
-    expect(first.output()).toContain("stopped cleanly");
-    const second = await start();
-    expect(second.output()).toContain("dataset already seeded (10,000 rows): not seeding again");
+    expect(await stop(second, "SIGTERM")).toBe(0);
+
+    // 3. The state is kept: the jobs are still done and nothing is seeded again. Ctrl-C reaches
+    //    both npm processes and the demo at once, and each npm forwards its copy: one clean stop.
+    const third = await start();
+    expect(third.output()).toContain("dataset already seeded (100,000 rows): not seeding again");
+    expect(third.output()).toContain("reindex: initial pass already done (100,000 rows)");
     const after = await status();
     expect(after.jobs.find((j) => j.id === adminJob.id)?.status).toBe("done");
     expect(after.jobs.find((j) => j.id === scheduledJob.id)?.status).toBe("done");
-    expect(after.deadLetters).toBeGreaterThanOrEqual(before.deadLetters);
-    expect(await stop(second)).toBe(0);
+    expect(await stop(third, "Ctrl-C")).toBe(0);
+    expect(third.output()).toContain("stopped cleanly");
+    expect(third.output()).not.toContain("exiting now");
   });
 });

@@ -24,6 +24,9 @@ function banner(stack: Stack, dataDir: string, embedded: boolean): string {
   ].join("\n");
 }
 
+/** Signals this soon after the first are copies of it (see onSignal). */
+const REPEAT_WINDOW_MS = 1_000;
+
 async function main(): Promise<number> {
   // As the groundcrew bin does: a connection dropped during startup must not end the demo.
   survivePostgresTypeFetchRejections();
@@ -40,22 +43,34 @@ async function main(): Promise<number> {
     "▶",
     "starting Groundcrew (the first start creates the database and seeds it: allow a minute)",
   );
-  const stack = await startStack(env, reporter);
-  process.stdout.write(banner(stack, env.dataDir, stack.services.database.embedded));
+  // Signals are handled from here on: one during startup (the daemon may already be working)
+  // stops everything as soon as startup completes, instead of killing the process mid-write.
   const shutdown = new AbortController();
   const stopping = new Promise<string>((resolve) => {
+    let firstAt = 0;
     const onSignal = (signal: string) => {
       if (shutdown.signal.aborted) {
+        // One Ctrl-C arrives up to three times: the terminal signals the whole process group
+        // (both npm processes and this one) and each npm forwards its copy. Only a later one
+        // means "now". (Not run through the tsx CLI: its relay SIGKILLs a child that does not
+        // acknowledge a signal within 30 ms, which happens on a loaded machine.)
+        if (performance.now() - firstAt < REPEAT_WINDOW_MS) return;
         process.stderr.write(`second ${signal}: exiting now (state is checkpointed)\n`);
         process.exit(130);
       }
+      firstAt = performance.now();
       shutdown.abort();
       resolve(signal);
     };
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
   });
-  const scenario = env.scenario ? runScenario(stack, reporter, shutdown.signal) : Promise.resolve();
+  const stack = await startStack(env, reporter);
+  process.stdout.write(banner(stack, env.dataDir, stack.services.database.embedded));
+  const scenario =
+    env.scenario && !shutdown.signal.aborted
+      ? runScenario(stack, reporter, shutdown.signal)
+      : Promise.resolve();
   const signal = await stopping;
   reporter.line("■", `${signal}: stopping the daemon (jobs checkpoint), servers, then Postgres`);
   await scenario;
