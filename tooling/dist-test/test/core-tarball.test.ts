@@ -51,6 +51,8 @@ describe("the packed @groundcrew/core tarball", () => {
   });
 
   test("runs the job engine and the mutex under plain Node against the local services", async () => {
+    // An empty database: the tarball's own migrations create the groundcrew schema.
+    await database.sql`drop schema groundcrew cascade`;
     const stdout = await project.exec("node", ["main.mjs"], {
       DATABASE_URL: database.url,
       UPSTASH_REDIS_REST_URL: redis.url,
@@ -58,6 +60,11 @@ describe("the packed @groundcrew/core tarball", () => {
       KEY_PREFIX: redis.prefix,
     });
     const result = JSON.parse(stdout.trim().split("\n").at(-1) as string);
+    expect(result.migrated.applied).toBeGreaterThanOrEqual(7);
+    expect(result.migrated.alreadyApplied).toBe(0);
+    expect(result.underMutex).toMatchObject({ acquired: true, released: true });
+    expect(result.underMutex.value.fence).toBe(result.underMutex.fence);
+    expect(result.underMutex.value.aborted).toBe(false);
     expect(result.claimedIds).toHaveLength(1);
     expect(result.completed).toBe(true);
     expect(result.status).toBe("done");
