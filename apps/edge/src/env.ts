@@ -20,7 +20,15 @@ export interface EdgeConfig {
   /** Audit rows for attempts without valid credentials, per minute (all callers together). */
   unauthenticatedAuditLimit: number;
   maxBodyBytes: number;
+  /**
+   * Prefix of the daemon's job lock keys (`GROUNDCREW_LOCK_PREFIX`, the daemon's own variable);
+   * the console lists the locks in its index `<prefix>index`.
+   */
+  lockPrefix: string;
 }
+
+/** The daemon's default lock key prefix (apps/daemon `DEFAULT_LOCK_PREFIX`). */
+export const DEFAULT_LOCK_PREFIX = "groundcrew:lock:";
 
 /**
  * Raised by {@link parseEnv}; the message names every bad variable, never a value.
@@ -50,6 +58,7 @@ const schema = z.object({
   GROUNDCREW_ADMIN_RATE_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
   GROUNDCREW_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(65_536),
   GROUNDCREW_UNAUTH_AUDIT_LIMIT: z.coerce.number().int().min(1).default(60),
+  GROUNDCREW_LOCK_PREFIX: z.string().min(1).max(200).default(DEFAULT_LOCK_PREFIX),
 });
 
 /**
@@ -81,6 +90,7 @@ export function parseEnv(env: Record<string, string | undefined>): EdgeConfig {
     rateLimit: { max: e.GROUNDCREW_ADMIN_RATE_LIMIT, windowMs: e.GROUNDCREW_ADMIN_RATE_WINDOW_MS },
     unauthenticatedAuditLimit: e.GROUNDCREW_UNAUTH_AUDIT_LIMIT,
     maxBodyBytes: e.GROUNDCREW_MAX_BODY_BYTES,
+    lockPrefix: e.GROUNDCREW_LOCK_PREFIX,
   };
 }
 

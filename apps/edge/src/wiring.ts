@@ -77,7 +77,12 @@ export function createEdge(config: EdgeConfig, options: EdgeOptions = {}): Edge 
             clock,
           }),
           deadLetters: createDeadLetterService({ db, clock }),
-          overview: createOverviewSource({ db, ...(redis ? { redis } : {}), clock }),
+          overview: createOverviewSource({
+            db,
+            ...(redis ? { redis } : {}),
+            lockPrefix: config.lockPrefix,
+            clock,
+          }),
         }
       : {}),
     rateLimiter: redis
