@@ -10,7 +10,11 @@ export const METHOD = `1. **Job drain.** Each system gets a fresh database per r
    graphile-worker 0.18: \`run()\` with concurrency 10 and its defaults (LISTEN/NOTIFY). pg-boss 12:
    \`useListenNotify\`, queue \`notify\`, one worker with \`batchSize\` 10 and \`burstWhenBatchFull\` (with
    its defaults, batchSize 1 and a 2 s poll after each fetch, a drain takes hours). The raw loop: 10
-   connections each running \`DELETE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED LIMIT 1)\`.
+   connections each running \`DELETE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED LIMIT 1)\`; a
+   loop that finds the queue empty waits for a NOTIFY (one LISTEN connection, one loop woken per
+   notification) or a 1 s backstop poll, and its single-job enqueue is \`INSERT\` + \`pg_notify\` in one
+   statement (delivered at commit). LISTEN/NOTIFY, not a poll, because the row is the limit: a poll
+   would measure its own interval (half of it on average), a notification is the least a wake-up costs.
 2. **Mutex.** 10 concurrent loops, each on its own key, through the Upstash REST front (in-process,
    over the real Redis) with the official \`@upstash/redis\` client (default options, auto-pipelining);
    a pair is acquire then release, timed per pair. Groundcrew: \`acquire\` (TTL 10 s) + \`lease.release()\`.

@@ -39,8 +39,8 @@ const NOTES: readonly Note[] = [
     benchmark: 1,
     figure: "pickup latency on an idle queue",
     text: `The daemon does not LISTEN: an idle pool polls every \`pollMs\` (default 1 000 ms), so a job
-  enqueued by another process waits half a poll interval on average. graphile-worker and pg-boss
-  (with \`useListenNotify\`) are woken by NOTIFY. The next row shows the same pool when the enqueuer
+  enqueued by another process waits half a poll interval on average. graphile-worker, pg-boss
+  (with \`useListenNotify\`) and the raw loop are woken by NOTIFY. The next row shows the same pool when the enqueuer
   wakes it, as the daemon's own ingress does. To close it: \`pg_notify\` in \`enqueueJobs\` (same
   transaction, so a rolled-back enqueue wakes nobody) and a LISTEN connection in the pool that calls
   \`wake()\`, keeping the poll as a backstop.`,

@@ -43,9 +43,8 @@ export async function benchDrain(
       }
     }
   }
-  const figure = (pick: (s: DrainSample) => number | null) => {
-    const values = (name: string) =>
-      (samples.get(name) ?? []).map(pick).filter((v): v is number => v !== null);
+  const figure = (pick: (s: DrainSample) => number) => {
+    const values = (name: string) => (samples.get(name) ?? []).map(pick);
     const value = (name: string) => (values(name).length > 0 ? median(values(name)) : null);
     return {
       groundcrew: value(groundcrewDrain.name),
@@ -78,6 +77,5 @@ export async function benchDrain(
 }
 
 function describe(s: DrainSample): string {
-  const pickup = s.pickupMs === null ? "-" : `${s.pickupMs.toFixed(1)} ms`;
-  return `enqueue ${Math.round(s.enqueuePerS)}/s, drain ${Math.round(s.drainPerS)}/s, pickup ${pickup}`;
+  return `enqueue ${Math.round(s.enqueuePerS)}/s, drain ${Math.round(s.drainPerS)}/s, pickup ${s.pickupMs.toFixed(1)} ms`;
 }

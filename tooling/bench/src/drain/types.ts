@@ -5,8 +5,8 @@ import { deferred } from "../stats.ts";
 export interface DrainSample {
   enqueuePerS: number;
   drainPerS: number;
-  /** Median pickup latency of single jobs on the idle queue; null when not measured. */
-  pickupMs: number | null;
+  /** Median pickup latency of single jobs on the idle queue. */
+  pickupMs: number;
   /** Groundcrew only: pickup when the enqueuer wakes the pool (the daemon's ingress does). */
   pickupWakeMs?: number;
 }
