@@ -70,8 +70,10 @@ export interface BenchSizes {
 }
 
 /**
- * The issue's sizes that the defaults scale down to fit `npm run bench` in 10 minutes on
- * 2 cores (see RESULTS.md); pass them with `--sizes` to run at the issue's size.
+ * The issue's sizes that the defaults scale down. The defaults (below) are chosen so that a
+ * default `npm run bench` (benchmarks 1–8, without the opt-in `--rss-3m`) stays well under the
+ * issue's 10 minutes on the shared 2-core machine; RESULTS.md records each run's time. Pass
+ * these with `--sizes` to run at the issue's size (which takes longer).
  */
 export const ISSUE_SIZES: Partial<BenchSizes> = { drainJobs: 20_000, sweepRows: 1_000_000 };
 
@@ -116,11 +118,11 @@ export function readConfig(
     perParentCapMs: sized(5_000, 2_000),
     sweepRows: sized(250_000, 10_000),
     sweepCapMs: sized(15_000, 2_000),
-    httpDurationMs: sized(5_000, 1_000),
+    httpDurationMs: sized(3_000, 1_000),
     httpConnections: 100,
-    daemonJobs: sized(10_000, 1_000),
+    daemonJobs: sized(4_000, 1_000),
     daemonConcurrency: 10,
-    daemonLockedJobs: sized(400, 100),
+    daemonLockedJobs: sized(200, 100),
     daemonLockKeys: 4,
   };
   for (const [name, value] of parseSizes(pick("sizes", "BENCH_SIZES") ?? "")) {

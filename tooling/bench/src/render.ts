@@ -215,14 +215,15 @@ function sizesText(runs: readonly StoredRun[]): string {
   const drain = ran("drain")?.drainJobs ?? ISSUE_SIZES.drainJobs ?? 0;
   const sweep = ran("sweep")?.sweepRows ?? ISSUE_SIZES.sweepRows ?? 0;
   const daemons = ran("daemons");
+  const http = ran("health") ?? ran("ingress");
   const lines = [
     `The issue asks for ${n(ISSUE_SIZES.drainJobs ?? 0)} drain jobs and ${n(ISSUE_SIZES.sweepRows ?? 0)} swept rows. At those sizes the default run does not reliably fit in 10 minutes on this shared 2-core machine (a drain of 20,000 jobs by Groundcrew alone takes 25–60 s per pass here depending on the machine's load, times three runs, next to three peers; and refilling 1,000,000 marked rows twice per run costs about 20 s per run), so the defaults are ${n(drain)} jobs and ${n(sweep)} rows. Run the issue's sizes with \`npm run bench -- --sizes drainJobs=20000,sweepRows=1000000\`.`,
     ...(daemons
       ? [
-          `The several-daemons benchmark (8) drains ${n(daemons.daemonJobs)} jobs per point (five points per run, each with its own database and daemon processes); the issue's scale-out test drains 20,000 (tooling/dist-test), which at the rates measured here would take about a minute per point. Run that size with \`--only daemons --sizes daemonJobs=20000\`. Its locked variant drains ${n(daemons.daemonLockedJobs)} jobs, because a busy lock sends a job back for the holder's remaining TTL (see its note) and so runs at tens of jobs/s.`,
+          `The several-daemons benchmark (8) drains ${n(daemons.daemonJobs)} jobs per point (five points per run, each with its own database and freshly started daemon processes, so fifteen points in a default run); the scale-out test of tooling/dist-test drains 20,000, which at the rates measured here takes 15–45 s per point and would alone take most of the 10 minutes. The jobs/s of a point is read between its first and last completion, so a smaller drain measures the same steady rate, over fewer seconds. Run 20,000 with \`--only daemons --sizes daemonJobs=20000\`. Its locked variant drains ${n(daemons.daemonLockedJobs)} jobs, because a busy lock sends a job back for the holder's remaining TTL (see its note) and so runs at tens of jobs/s.`,
         ]
       : []),
-    "The other sizes are the issue's. `BENCH_SCALE=0.1` (or `--scale 0.1`) scales all of them for a quick run; `--only drain,mutex` picks benchmarks (and keeps the other sections of RESULTS.md); `--runs 5` takes the median of more runs.",
+    `${http ? `Benchmarks 6 and 7 load each endpoint for ${http.httpDurationMs / 1000} s after a 1 s warm-up (the issue sets no duration); \`--sizes httpDurationMs=10000\` loads longer. ` : ""}The other sizes are the issue's. \`BENCH_SCALE=0.1\` (or \`--scale 0.1\`) scales all of them for a quick run; \`--only drain,mutex\` picks benchmarks (and keeps the other sections of RESULTS.md); \`--runs 5\` takes the median of more runs.`,
     runs.some((r) => r.benchmarks.includes("iteration3m"))
       ? "The 3,000,000-row peak-RSS point was measured (`--rss-3m`); its table build and reads are the `iteration3m` time above, which the default run does not spend."
       : "The 3,000,000-row peak-RSS point is opt-in (`--rss-3m` or `BENCH_RSS_3M=1`): building a 1.8 GB table and reading it six times does not fit in the default 10 minutes.",
