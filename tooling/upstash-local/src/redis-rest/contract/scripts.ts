@@ -1,5 +1,8 @@
-// Contract: EVAL, EVALSHA, SCRIPT LOAD/EXISTS/FLUSH and createScript's NOSCRIPT fallback.
-import { createHash } from "node:crypto";
+// Contract: EVAL, EVALSHA, SCRIPT LOAD/EXISTS and createScript's NOSCRIPT fallback. The fallback
+// is exercised with a script text no Redis has seen (a random comment), never with SCRIPT FLUSH:
+// on the redis backend a flush would empty the script cache of the shared Redis under every
+// other test running at the same time.
+import { createHash, randomUUID } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import type { ContractContext } from "./harness.ts";
 
@@ -8,6 +11,11 @@ if redis.call("get", KEYS[1]) == ARGV[1] then
   return redis.call("del", KEYS[1])
 end
 return 0`;
+
+const sha1 = (source: string) => createHash("sha1").update(source).digest("hex");
+
+/** `source` with a random trailing comment: a script text (and sha1) no Redis has cached. */
+const neverSeen = (source: string) => `${source}\n-- ${randomUUID()}`;
 
 /**
  * Registers the Lua scripting contract tests.
@@ -56,7 +64,7 @@ export function describeScripts(ctx: () => ContractContext): void {
       const { redis, key } = ctx();
       const source = "return redis.call('incr', KEYS[1])";
       const sha = await redis.scriptLoad(source);
-      expect(sha).toBe(createHash("sha1").update(source).digest("hex"));
+      expect(sha).toBe(sha1(source));
       expect(await redis.scriptExists(sha, "0".repeat(40))).toEqual([1, 0]);
       expect(await redis.evalsha(sha, [key("n")], [])).toBe(1);
       expect(await redis.evalsha(sha, [key("n")], [])).toBe(2);
@@ -67,27 +75,32 @@ export function describeScripts(ctx: () => ContractContext): void {
       await expect(redis.evalsha("f".repeat(40), [], [])).rejects.toThrow(/NOSCRIPT/);
     });
 
-    test("createScript runs a compare-and-delete and falls back to EVAL after SCRIPT FLUSH", async () => {
+    test("createScript runs a never-seen script through the NOSCRIPT -> EVAL fallback, then EVALSHA", async () => {
       const { redis, key } = ctx();
-      const release = redis.createScript<number>(compareAndDelete);
+      const source = neverSeen(compareAndDelete);
+      const sha = sha1(source);
+      const release = redis.createScript<number>(source);
       await redis.set(key("lock"), "owner-a");
-      await redis.scriptFlush();
+      expect(await redis.scriptExists(sha)).toEqual([0]);
+      await expect(redis.evalsha(sha, [key("lock")], ["owner-b"])).rejects.toThrow(/NOSCRIPT/);
       expect(await release.exec([key("lock")], ["owner-b"])).toBe(0);
-      expect(await redis.scriptExists(release.sha1)).toEqual([1]);
+      expect(await redis.scriptExists(sha)).toEqual([1]);
       expect(await release.exec([key("lock")], ["owner-a"])).toBe(1);
       expect(await redis.exists(key("lock"))).toBe(0);
     });
 
-    test("concurrent createScript calls after a flush all succeed", async () => {
+    test("concurrent createScript calls of a never-seen script all succeed", async () => {
       const { redis, key } = ctx();
-      const incr = redis.createScript<number>("return redis.call('incr', KEYS[1])");
-      await redis.scriptFlush();
+      const source = neverSeen("return redis.call('incr', KEYS[1])");
+      expect(await redis.scriptExists(sha1(source))).toEqual([0]);
+      const incr = redis.createScript<number>(source);
       const replies = await Promise.all(
         Array.from({ length: 20 }, () => incr.exec([key("n")], [])),
       );
       expect([...replies].sort((a, b) => a - b)).toEqual(
         Array.from({ length: 20 }, (_, i) => i + 1),
       );
+      expect(await redis.scriptExists(sha1(source))).toEqual([1]);
     });
   });
 }
