@@ -16,5 +16,13 @@ export {
 } from "./observability/unhandled-rejections.ts";
 export { DEFAULT_BATCH_RETRY } from "./worker/batch-adapter.ts";
 export { BUILTIN_JOBS } from "./worker/builtin-jobs.ts";
-export type { JobContext, JobInfo, JobLease, JobProgress } from "./worker/job-context.ts";
+export { plainCheckpointKey } from "./worker/job-checkpoint.ts";
+export type {
+  CheckpointTx,
+  JobCheckpoint,
+  JobContext,
+  JobInfo,
+  JobLease,
+  JobProgress,
+} from "./worker/job-context.ts";
 export type { BatchRetryOptions } from "./worker/run-job-types.ts";

@@ -31,10 +31,20 @@ interface JobOptions<Payload> {
   description?: string;
 }
 
-/** A plain job: `run(ctx)` does the work; its return value is stored as the job's output. */
-export interface PlainJobDefinition<Payload = unknown> extends JobOptions<Payload> {
+/**
+ * A plain job: `run(ctx)` does the work; its return value is stored as the job's output.
+ * `State` types `ctx.checkpoint`.
+ */
+export interface PlainJobDefinition<Payload = unknown, State = unknown>
+  extends JobOptions<Payload> {
   kind?: "plain";
-  run(ctx: JobContext<Payload>): Promise<unknown>;
+  run(ctx: JobContext<Payload, State>): Promise<unknown>;
+  /**
+   * The key of `ctx.checkpoint` in `groundcrew.checkpoints`. Default `job:<name>:<id>` (retries
+   * and released runs of one job resume; a new job starts afresh). A key from the payload lets
+   * later jobs with that payload see the state too.
+   */
+  checkpointKey?: (payload: Payload) => string;
 }
 
 /**
@@ -69,9 +79,16 @@ export interface ScheduleDefinition {
 
 /** The whole daemon configuration: what `groundcrew.config.ts` default-exports. */
 export interface GroundcrewConfig {
-  /** Pool options; the URL comes from DATABASE_URL. */
+  /**
+   * Pool options; the URL comes from DATABASE_URL. `max` connections default to the worker
+   * concurrency + 4 (ingress, heartbeats, metrics, health); `applicationName` defaults to
+   * "groundcrew-daemon".
+   */
   database?: { max?: number; statementTimeoutMs?: number; applicationName?: string };
-  /** Prefix of every Redis key the daemon writes (mutexes). Default "groundcrew:". */
+  /**
+   * Prefix of every Redis key the daemon writes (job mutexes). Default "groundcrew:lock:";
+   * `GROUNDCREW_LOCK_PREFIX` overrides it.
+   */
   redis?: { keyPrefix?: string };
   /**
    * Ingress: the path prefix QStash delivers to (default "/qstash"), and how far apart this

@@ -1,6 +1,8 @@
 import { withConnection } from "@groundcrew/core/connections";
 import type { Job } from "@groundcrew/core/jobs";
+import { StaleFenceError } from "@groundcrew/core/mutex";
 import type { Logger } from "pino";
+import { createJobCheckpoint, plainCheckpointKey } from "./job-checkpoint.ts";
 import type { JobContext, JobProgress } from "./job-context.ts";
 import { forgiveEarlierAttempts } from "./job-outcomes.ts";
 import { batchJobOf, type RegisteredJob } from "./job-registry.ts";
@@ -8,7 +10,8 @@ import { linkSignals } from "./link-signals.ts";
 import type { HeldLease, RunJobDeps } from "./run-job-types.ts";
 
 /**
- * Runs a job's handler: a plain job's `run(ctx)`, or a batch job through the checkpointed batch
+ * Runs a job's handler: a plain job's `run(ctx)` (its checkpoint marked done when it returns,
+ * failed when it throws, untouched on shutdown), or a batch job through the checkpointed batch
  * runner (fenced by the lease). `interrupted` means it stopped early on a signal.
  *
  * @example
@@ -64,6 +67,13 @@ export async function executeJob(
     });
     return { interrupted: result.interrupted, value: result.output };
   }
+  const checkpoint = createJobCheckpoint({
+    db: deps.db,
+    clock: deps.clock,
+    lease: run.lease,
+    jobName: job.name,
+    key: definition.checkpointKey?.(job.payload) ?? plainCheckpointKey(job.name, job.id),
+  });
   const ctx: JobContext<unknown> = {
     job: {
       id: job.id,
@@ -85,6 +95,7 @@ export async function executeJob(
         },
       }),
     lease: run.lease,
+    checkpoint: checkpoint.checkpoint,
     logger: run.logger,
     // Ends with the run (runJob aborts run.signal when it finishes), which also unlinks it.
     signal: linkSignals([run.signal, deps.shutdown]).signal,
@@ -92,5 +103,21 @@ export async function executeJob(
   };
   // A plain job that returns has done its work, even if a stop was requested meanwhile; one
   // that honours the signal throws instead, and is released (shutdown) or retried (lost lease).
-  return { interrupted: false, value: await definition.run(ctx) };
+  let value: unknown;
+  try {
+    value = await definition.run(ctx);
+  } catch (error) {
+    // A stopped run's checkpoint stays running (the rerun resumes from it); a stale fence means
+    // it belongs to the lock's new holder. Otherwise record the failure, as batch jobs do.
+    if (!deps.shutdown.aborted && !(error instanceof StaleFenceError)) {
+      await checkpoint
+        .finish("failed", error)
+        .catch((err: Error) =>
+          run.logger.warn({ err: err.message }, "checkpoint not marked failed"),
+        );
+    }
+    throw error;
+  }
+  await checkpoint.finish("done");
+  return { interrupted: false, value };
 }

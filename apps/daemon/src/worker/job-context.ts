@@ -1,5 +1,8 @@
 import type { Db } from "@groundcrew/core/db";
 import type { Logger } from "pino";
+import type { JobCheckpoint } from "./job-checkpoint.ts";
+
+export type { CheckpointTx, JobCheckpoint } from "./job-checkpoint.ts";
 
 /** The job being run, as the handler sees it. */
 export interface JobInfo {
@@ -37,9 +40,10 @@ export interface JobProgress {
 
 /**
  * What every handler receives. Long work must watch `signal` (shutdown, lease lost, lock lost)
- * and stop at a safe point; batch jobs get this for free from the checkpointed batch runner.
+ * and stop at a safe point, saving its place in `checkpoint`; batch jobs get this for free from
+ * the checkpointed batch runner. `State` types what `checkpoint` holds.
  */
-export interface JobContext<Payload = unknown> {
+export interface JobContext<Payload = unknown, State = unknown> {
   readonly job: JobInfo;
   readonly payload: Payload;
   /** The pool. Prefer `withConnection` for work that should survive a dropped connection. */
@@ -52,6 +56,12 @@ export interface JobContext<Payload = unknown> {
   withConnection<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   /** The mutex lease when the job declares `lock`, else undefined. */
   readonly lease: JobLease | undefined;
+  /**
+   * This job's checkpoint (`job:<name>:<id>` unless the job sets `checkpointKey`): `load()` the
+   * state a rerun resumes from, `save(state, { tx })` in the transaction of the step it records,
+   * fenced by `lease` when the job declares a lock. Marked done when the handler returns.
+   */
+  readonly checkpoint: JobCheckpoint<State>;
   /** Structured logger carrying jobId, job, requestId and actor. */
   readonly logger: Logger;
   /** Aborted on shutdown, on a lost lease/lock or when the job's lease in the table is lost. */
