@@ -1,8 +1,11 @@
 // Input PostgreSQL refuses (NUL, unpaired surrogates) and console bodies that are not forms:
-// every one is a 4xx naming the problem, never a 500, and nothing changes.
+// every one is a 4xx naming the problem, never a 500, and nothing changes — except that each
+// refused admin API attempt (actor known) leaves one audit row naming the problem.
 import { claimJobs, enqueueJob, failJob, PermanentJobError } from "@groundcrew/core/jobs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { PG_TEXT_MESSAGE } from "../src/http/pg-text.ts";
 import { seedWidgets } from "../src/testing/sample-actions.ts";
+import { auditMark, auditSince, refusedRow as refused } from "./audit-rows.ts";
 import { ALICE, startHarness } from "./harness.ts";
 
 let h: Awaited<ReturnType<typeof startHarness>>;
@@ -41,6 +44,12 @@ async function state() {
   return row;
 }
 
+/** State without the audit count: jobs, dead letters, approvals. */
+async function stateButAudit() {
+  const { audit: _, ...rest } = (await state()) ?? {};
+  return rest;
+}
+
 type ErrorBody = { error: { code: string; message: string; details?: { path: string }[] } };
 
 async function expectFieldError(res: Response, field: string) {
@@ -54,8 +63,12 @@ async function expectFieldError(res: Response, field: string) {
 
 const NUL = "\u0000";
 const LONE = "\ud800";
-const post = (path: string, body: unknown) =>
-  h.app.request(path, { method: "POST", headers: h.auth(ALICE), body: JSON.stringify(body) });
+const post = (path: string, body: unknown, requestId?: string) =>
+  h.app.request(path, {
+    method: "POST",
+    headers: h.auth(ALICE, requestId ? { "X-Request-Id": requestId } : {}),
+    body: JSON.stringify(body),
+  });
 
 describe("text PostgreSQL cannot store, in the JSON API", () => {
   test("GET /dead-letters: a NUL or unpaired surrogate in fingerprint or errorClass is 400 naming it", async () => {
@@ -96,58 +109,85 @@ describe("text PostgreSQL cannot store, in the JSON API", () => {
     expect(await state()).toEqual(before);
   });
 
-  test("admin params with NUL or a lone surrogate anywhere (values or keys) are 400 naming the path", async () => {
-    const before = await state();
+  test("admin params with NUL or a lone surrogate anywhere (values or keys) are 400 naming the path, audited", async () => {
+    const before = await stateButAudit();
+    const mark = await auditMark(h.database);
     const cases: [unknown, string][] = [
       [{ olderThanDays: 90, x: NUL }, "params.x"],
       [{ olderThanDays: 90, deep: [{ a: ["ok", `b${LONE}`] }] }, "params.deep.0.a.1"],
       [{ olderThanDays: 90, [`k${NUL}`]: 1 }, "params.(a key)"],
     ];
-    for (const [params, field] of cases) {
-      await expectFieldError(await post("/admin/actions/purge-widgets/preview", { params }), field);
-      await expectFieldError(
-        await post("/admin/actions/purge-widgets", { params, confirmation: "purge 2 widgets" }),
-        field,
+    const expected: ReturnType<typeof refused>[] = [];
+    for (const [i, [params, field]] of cases.entries()) {
+      const path = "/admin/actions/purge-widgets";
+      await expectFieldError(await post(`${path}/preview`, { params }, `nul-p${i}`), field);
+      const body = { params, confirmation: "purge 2 widgets" };
+      await expectFieldError(await post(path, body, `nul-r${i}`), field);
+      // The params cannot be stored: the rows hold {} instead.
+      expected.push(
+        refused(
+          `nul-p${i}`,
+          "purge-widgets",
+          `invalid-request (preview): ${field}: ${PG_TEXT_MESSAGE}`,
+        ),
+        refused(`nul-r${i}`, "purge-widgets", `invalid-request: ${field}: ${PG_TEXT_MESSAGE}`),
       );
     }
     await expectFieldError(
-      await post("/admin/actions/purge-widgets", {
-        params: { olderThanDays: 90 },
-        confirmation: `purge 2 widgets${NUL}`,
-      }),
+      await post(
+        "/admin/actions/purge-widgets",
+        { params: { olderThanDays: 90 }, confirmation: `purge 2 widgets${NUL}` },
+        "nul-phrase",
+      ),
       "confirmation",
     );
-    expect(await state()).toEqual(before);
+    // These params parsed: they are kept.
+    expected.push(
+      refused("nul-phrase", "purge-widgets", `invalid-request: confirmation: ${PG_TEXT_MESSAGE}`, {
+        olderThanDays: 90,
+      }),
+    );
+    expect(await auditSince(h.database, mark)).toEqual(expected);
+    expect(await stateButAudit()).toEqual(before);
   });
 
-  test("params nested deeper than 32 levels are 400 (no stack overflow, no 500); 31 levels pass", async () => {
-    const before = await state();
+  test("params nested deeper than 32 levels are 400 (no stack overflow, no 500), audited; 31 levels pass", async () => {
+    const before = await stateButAudit();
+    const mark = await auditMark(h.database);
     const nested = (depth: number, leaf: string) =>
       `{"olderThanDays":90,"deep":${"[".repeat(depth)}${leaf}${"]".repeat(depth)}}`;
+    const expected: ReturnType<typeof refused>[] = [];
+    // The first array nested 32 deep, as the refusal names it.
+    const where = `params.deep${".0".repeat(31)}: nested deeper than 32 levels`;
     for (const depth of [32, 5_000, 20_000]) {
-      for (const leaf of ["1", '"\\u0000"']) {
-        const targets: [string, string][] = [
-          ["/admin/actions/purge-widgets/preview", ""],
-          ["/admin/actions/purge-widgets", ',"confirmation":"nope"'],
+      for (const [l, leaf] of ["1", '"\\u0000"'].entries()) {
+        const targets: [string, string, string][] = [
+          ["/admin/actions/purge-widgets/preview", "", "invalid-request (preview)"],
+          ["/admin/actions/purge-widgets", ',"confirmation":"nope"', "invalid-request"],
         ];
-        for (const [path, extra] of targets) {
+        for (const [t, [path, extra, code]] of targets.entries()) {
+          const requestId = `deep-${depth}-${l}-${t}`;
           const res = await h.app.request(path, {
             method: "POST",
-            headers: h.auth(ALICE),
+            headers: h.auth(ALICE, { "X-Request-Id": requestId }),
             body: `{"params":${nested(depth, leaf)}${extra}}`,
           });
           expect(res.status, `${path} depth ${depth}`).toBe(400);
           expect(await res.text()).toMatch(/nested deeper than 32 levels|NUL/);
+          expected.push(refused(requestId, "purge-widgets", `${code}: ${where}`));
         }
       }
     }
-    expect(await state()).toEqual(before);
+    expect(await auditSince(h.database, mark)).toEqual(expected);
+    expect(await stateButAudit()).toEqual(before);
     const ok = await h.app.request("/admin/actions/purge-widgets/preview", {
       method: "POST",
       headers: h.auth(ALICE),
       body: `{"params":${nested(31, "1")}}`,
     });
     expect(ok.status).toBe(200);
+    // A preview that succeeds attempts nothing: no row.
+    expect(await auditSince(h.database, mark)).toHaveLength(expected.length);
   });
 });
 

@@ -5,6 +5,13 @@ import type { AdminRequestResult, AdminService, EdgeDeps } from "../deps.ts";
 import { errorResponse, HttpProblem } from "../http/errors.ts";
 import { pgText, refinePgJson } from "../http/pg-text.ts";
 import {
+  auditAdminAttempt,
+  auditedHook,
+  auditThrownRefusals,
+  describeIssues,
+  type ParamsCheck,
+} from "./admin-audit.ts";
+import {
   authErrors,
   bearer,
   errorResponse as errorDoc,
@@ -43,9 +50,9 @@ const PendingSchema = z
   .openapi("PendingApproval");
 const params = z.object({ name: Name });
 // Params land in the audit row (jsonb) and the action's own queries: PostgreSQL must take them.
-const paramsBody = z.object({
-  params: z.record(z.string(), z.unknown()).superRefine(refinePgJson).default({}),
-});
+const paramsField = z.record(z.string(), z.unknown()).superRefine(refinePgJson).default({});
+const paramsBody = z.object({ params: paramsField });
+const checkParams: ParamsCheck = (value) => paramsField.safeParse(value);
 
 const routes = {
   list: createRoute({
@@ -208,26 +215,49 @@ function refusalStatus(reason: string): 403 | 409 | 422 | 503 {
  */
 export function registerAdminRoutes(app: OpenAPIHono<AppEnv>, deps: EdgeDeps): void {
   const caller = (c: Context<AppEnv>) => ({ actor: c.get("actor"), requestId: c.get("requestId") });
+  // Every refused attempt of an authenticated admin gets an audit row, the schema's refusals too.
+  app.on("POST", "/admin/actions/:name/preview", auditThrownRefusals(deps, "preview"));
+  app.on("POST", "/admin/actions/:name", auditThrownRefusals(deps, "request"));
+  app.on("POST", "/admin/approvals/:id", auditThrownRefusals(deps, "approval"));
   app.openapi(routes.list, (c) => c.json({ actions: service(deps).list() }, 200));
-  app.openapi(routes.preview, async (c) => {
-    const { name } = c.req.valid("param");
-    const result = await service(deps).preview(name, c.req.valid("json").params, caller(c));
-    if (result.outcome === "ok") {
-      const { summary, count, confirmation } = result;
-      return c.json({ summary, count, confirmation }, 200);
-    }
-    return adminOutcome(c, result) as never;
-  });
-  app.openapi(routes.request, async (c) => {
-    const { name } = c.req.valid("param");
-    const body = c.req.valid("json");
-    const result = await service(deps).request(name, body, caller(c));
-    return adminOutcome(c, result) as never;
-  });
-  app.openapi(routes.approve, async (c) => {
-    const result = await service(deps).approve(c.req.valid("param").id, caller(c));
-    return adminOutcome(c, result) as never;
-  });
+  app.openapi(
+    routes.preview,
+    async (c) => {
+      const { name } = c.req.valid("param");
+      const { params } = c.req.valid("json");
+      const result = await service(deps).preview(name, params, caller(c));
+      if (result.outcome === "ok") {
+        const { summary, count, confirmation } = result;
+        return c.json({ summary, count, confirmation }, 200);
+      }
+      // A preview attempts nothing, but its refusals are attempts all the same.
+      const [code, problem] =
+        result.outcome === "unknown-action"
+          ? ["unknown-action", `no admin action named ${JSON.stringify(name)}`]
+          : ["invalid-params", describeIssues(result.issues)];
+      await auditAdminAttempt(deps, c, "preview", code, problem, params);
+      return adminOutcome(c, result) as never;
+    },
+    auditedHook(app, deps, "preview", checkParams),
+  );
+  app.openapi(
+    routes.request,
+    async (c) => {
+      const { name } = c.req.valid("param");
+      const body = c.req.valid("json");
+      const result = await service(deps).request(name, body, caller(c));
+      return adminOutcome(c, result) as never;
+    },
+    auditedHook(app, deps, "request", checkParams),
+  );
+  app.openapi(
+    routes.approve,
+    async (c) => {
+      const result = await service(deps).approve(c.req.valid("param").id, caller(c));
+      return adminOutcome(c, result) as never;
+    },
+    auditedHook(app, deps, "approval"),
+  );
   app.openapi(routes.approvals, async (c) => {
     return c.json({ approvals: await service(deps).pendingApprovals() }, 200);
   });

@@ -4,8 +4,8 @@ import {
   type AdminDispatch,
   type AnyAdminAction,
   adminActionInfo,
-  adminAudit,
   approveAdminAction,
+  auditAdminRefusal,
   listAdminAudit,
   previewAdminAction,
   requestAdminAction,
@@ -13,6 +13,18 @@ import {
 import { sql } from "drizzle-orm";
 import type { AdminApproveResult, AdminCaller, AdminRequestResult, AdminService } from "../deps.ts";
 import { pgSafe } from "../http/pg-text.ts";
+
+/**
+ * `AdminService.auditRefusal` as {@link createAdminService} implements it: also stores the
+ * request's params when they parsed (PostgreSQL-safe, as the schema layer checks them); an
+ * `AdminService` of your own that takes three arguments simply ignores them.
+ */
+export type AuditRefusalWithParams = (
+  action: string,
+  reason: string,
+  caller: AdminCaller,
+  params?: Record<string, unknown>,
+) => Promise<void>;
 
 /** What {@link createAdminService} needs. */
 export interface AdminServiceOptions {
@@ -49,16 +61,16 @@ function toRequestResult(r: AdminActionResult): AdminRequestResult {
 export function createAdminService(options: AdminServiceOptions): AdminService {
   const { db, actions, dispatch, clock } = options;
   const find = (name: string) => actions.find((a) => a.name === name);
-  const auditRefusal = async (action: string, reason: string, caller: AdminCaller) => {
-    await db.insert(adminAudit).values({
+  const auditRefusal: AuditRefusalWithParams = async (action, reason, caller, params = {}) => {
+    // Core's writer redacts secret-looking keys of the params, as for every other row.
+    await auditAdminRefusal(db, {
       // The action may come from a hostile path (rate-limited requests, unauthenticated ones).
       action: pgSafe(action.slice(0, 200)),
       actor: caller.actor,
       requestId: caller.requestId,
-      params: {},
-      outcome: "refused",
+      params,
       reason: pgSafe(reason),
-      createdAt: new Date(clock.now()),
+      at: clock.now(),
     });
   };
   return {
