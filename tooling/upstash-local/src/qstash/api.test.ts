@@ -156,4 +156,24 @@ describe("API surface", () => {
     expect(await client.dlq.deleteMany({ dlqIds: ids })).toEqual({ deleted: 3 });
     await failing.close();
   });
+
+  test("dlq.delete of one id removes that entry only; deleting it again is a 404", async () => {
+    const failing = await startDestination(clock, () => ({ status: 422 }));
+    for (const path of ["/keep", "/drop"])
+      await client.publish({ url: `${failing.url}${path}`, body: path, retries: 0 });
+    await failing.received(2);
+    await qstash.idle();
+    const list = async () =>
+      (await client.dlq.listMessages({ filter: { responseStatus: 422 } })).messages;
+    const before = await list();
+    expect(before.map((m) => m.url).sort()).toEqual([`${failing.url}/drop`, `${failing.url}/keep`]);
+    const drop = before.find((m) => m.url.endsWith("/drop"));
+    const keep = before.find((m) => m.url.endsWith("/keep"));
+    expect(await client.dlq.delete(drop?.dlqId as string)).toEqual({ deleted: 1 });
+    expect((await list()).map((m) => m.dlqId)).toEqual([keep?.dlqId]);
+    expect(await failure(client.dlq.delete(drop?.dlqId as string))).toMatchObject({ status: 404 });
+    await client.dlq.delete(keep?.dlqId as string);
+    expect(await list()).toEqual([]);
+    await failing.close();
+  });
 });

@@ -2,7 +2,7 @@ import { manualClock } from "@groundcrew/core/clock";
 import { Client } from "@upstash/qstash";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type QStashEmulator, startQStash } from "./server.ts";
-import { startDestination, TEST_KEYS } from "./test-support.ts";
+import { type Answer, startDestination, TEST_KEYS } from "./test-support.ts";
 
 const clock = manualClock(Date.now());
 let qstash: QStashEmulator;
@@ -54,6 +54,69 @@ describe("queues", () => {
       ids[3],
       ids[4],
     ]);
+    await dest.close();
+  });
+
+  test("a queue with parallelism 3 keeps exactly 3 deliveries in flight, never 4, started in FIFO order", async () => {
+    // Every delivery is held until the test releases it, so "in flight" is under test control.
+    const held = new Map<string, () => void>();
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const dest = await startDestination(
+      clock,
+      (r) =>
+        new Promise<Answer>((resolve) => {
+          inFlight++;
+          maxInFlight = Math.max(maxInFlight, inFlight);
+          held.set(r.body, () => {
+            inFlight--;
+            resolve({ status: 200 });
+          });
+        }),
+    );
+    const release = (body: string) => {
+      const answer = held.get(body);
+      if (!answer) throw new Error(`delivery ${body} is not held`);
+      held.delete(body);
+      answer();
+    };
+    /** Message ids in the order their deliveries started (the event log is newest first). */
+    const started = async () =>
+      (await client.logs({ filter: { queueName: "wide", state: "ACTIVE" } })).logs
+        .map((l) => l.messageId)
+        .reverse();
+    const queue = client.queue({ queueName: "wide" });
+    await queue.upsert({ parallelism: 3 });
+    await queue.pause();
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++)
+      ids.push((await queue.enqueue({ url: `${dest.url}/w`, body: String(i) })).messageId);
+    await queue.resume();
+    await dest.received(3);
+    expect(await started()).toEqual(ids.slice(0, 3));
+    expect(new Set(dest.requests.map((r) => r.body))).toEqual(new Set(["0", "1", "2"]));
+    expect(inFlight).toBe(3);
+    expect((await queue.get()).lag).toBe(7);
+    // Finishing any one (not necessarily the oldest) starts exactly the next in publish order.
+    for (const [finished, next] of [
+      ["1", 3],
+      ["0", 4],
+      ["2", 5],
+      ["4", 6],
+    ] as const) {
+      release(finished);
+      await dest.received(next + 1);
+      expect(dest.requests[next]?.body).toBe(String(next));
+      expect(await started()).toEqual(ids.slice(0, next + 1));
+      expect(inFlight).toBe(3);
+    }
+    for (const body of ["3", "5", "6"]) release(body);
+    await qstash.idle();
+    expect(dest.requests).toHaveLength(7);
+    expect(maxInFlight).toBe(3);
+    expect(await started()).toEqual(ids);
+    expect((await queue.get()).lag).toBe(0);
+    await queue.delete();
     await dest.close();
   });
 
