@@ -84,17 +84,18 @@ export function listen(
 }
 
 /**
- * The daemon's pool on DATABASE_URL: room for every worker plus ingress, metrics and health.
+ * The daemon's pool on DATABASE_URL: `database.max` connections, by default room for every
+ * worker plus ingress, heartbeats, metrics and health (`concurrency + 4`).
  *
  * @example
  * ```ts
- * const database = openDatabase(env, config, 4);
+ * const database = openDatabase(env, config, 4); // max 8 unless config.database.max is set
  * ```
  */
 export function openDatabase(env: Env, config: GroundcrewConfig, concurrency: number): Database {
   return createDatabase({
     url: requireEnv(env, "DATABASE_URL", "the daemon"),
-    max: concurrency + 4,
+    max: config.database?.max ?? concurrency + 4,
     applicationName: config.database?.applicationName ?? "groundcrew-daemon",
     statementTimeoutMs: config.database?.statementTimeoutMs,
   });

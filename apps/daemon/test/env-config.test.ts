@@ -50,6 +50,9 @@ describe("config", () => {
     expect(() => validateConfig({ schedules: { s: { cron: "daily", job: "a" } } })).toThrow(
       /schedules\.s\.cron/,
     );
+    expect(() => validateConfig({ database: { max: 0 } })).toThrow(
+      /database\.max: expected a positive integer, found 0/,
+    );
   });
 
   test("the registry holds the built-in jobs, the config's jobs and their lock keys", () => {

@@ -95,6 +95,12 @@ export function validateConfig(value: unknown, source = "config"): GroundcrewCon
       );
     }
   }
+  const max = config.database?.max;
+  if (max !== undefined && !(Number.isSafeInteger(max) && max > 0)) {
+    throw new ConfigError(
+      `${source}: database.max: expected a positive integer, found ${JSON.stringify(max)}`,
+    );
+  }
   for (const [id, schedule] of Object.entries(config.schedules ?? {})) {
     if (!/^[A-Za-z0-9._-]+$/.test(id)) {
       throw new ConfigError(
