@@ -1,7 +1,7 @@
 import { manualClock } from "@groundcrew/core/clock";
 import { Client, Receiver } from "@upstash/qstash";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
-import { DEV_SIGNING_KEYS, DEV_TOKEN } from "./dev.ts";
+import { DEV_SIGNING_KEYS } from "./dev.ts";
 import { type QStashEmulator, startQStash } from "./server.ts";
 import { startDestination, TEST_KEYS } from "./test-support.ts";
 
@@ -94,33 +94,5 @@ describe("delivery signature", () => {
     await expect(
       receiver.verify({ signature, body: delivery.body, url: `${dest.url}/other` }),
     ).rejects.toThrow(/invalid subject/);
-  });
-});
-
-describe("dev mode", () => {
-  test("a client and receiver with devMode talk to the emulator on QSTASH_DEV_PORT unchanged", async () => {
-    const dev = await startQStash({ clock });
-    const port = new URL(dev.url).port;
-    vi.stubEnv("QSTASH_DEV_PORT", port);
-    try {
-      const log = vi.spyOn(console, "log").mockImplementation(() => {});
-      const devClient = new Client({ devMode: true, enableTelemetry: false });
-      const devReceiver = new Receiver({ devMode: true });
-      const before = dest.requests.length;
-      await devClient.publish({ url: `${dest.url}/dev`, body: "from dev mode" });
-      await dest.received(before + 1);
-      log.mockRestore();
-      const delivery = dest.requests[before] as (typeof dest.requests)[number];
-      vi.useFakeTimers({ toFake: ["Date"] });
-      vi.setSystemTime(clock.now());
-      const signature = delivery.headers["upstash-signature"] as string;
-      await expect(
-        devReceiver.verify({ signature, body: delivery.body, url: delivery.url }),
-      ).resolves.toBe(true);
-      expect(dev.token).toBe(DEV_TOKEN);
-    } finally {
-      vi.unstubAllEnvs();
-      await dev.close();
-    }
   });
 });
