@@ -1,4 +1,5 @@
 import { runBatchJob } from "@groundcrew/core/batches";
+import { finishCheckpoint, startCheckpoint } from "@groundcrew/core/checkpoints";
 import { claimJobs, enqueueJob, failJob, PermanentJobError } from "@groundcrew/core/jobs";
 import { acquire } from "@groundcrew/core/mutex";
 import {
@@ -184,7 +185,11 @@ describe("groundcrew CLI", () => {
     ).toMatchObject({
       updated: expect.arrayContaining([letterIds[2]]),
     });
+    // Nothing left to retry: exit 3 in both forms (--json still prints the result).
     expect((await cli("dlq", "retry", "--fingerprint", fingerprint)).code).toBe(3);
+    const noneJson = await cli("dlq", "retry", "--fingerprint", fingerprint, "--json");
+    expect(noneJson.code).toBe(3);
+    expect(noneJson.json()).toMatchObject({ matched: 0, redriven: [] });
     expect((await cli("dlq", "show", "999999")).code).toBe(3);
     expect(ids).toHaveLength(3);
   });
@@ -211,6 +216,18 @@ describe("groundcrew batches", () => {
     });
     expect((await cli("batches", "cancel", "double-items")).code).toBe(0);
     expect((await cli("batches", "progress", "no-such-key")).code).toBe(3);
+    expect((await cli("batches", "progress", "no-such-key", "--json")).code).toBe(3);
+  });
+
+  test("progress of a failed job exits 1 with or without --json", async () => {
+    await startCheckpoint(database.db, { jobKey: "broken-job", jobName: "broken", batchSize: 5 });
+    await finishCheckpoint(database.db, "broken-job", "failed", { error: new Error("boom") });
+    const human = await cli("batches", "progress", "broken-job");
+    expect(human.code).toBe(1);
+    expect(human.stdout).toMatch(/^broken-job\s+failed\s/m);
+    const json = await cli("batches", "progress", "broken-job", "--json");
+    expect(json.code).toBe(1);
+    expect(json.json()).toMatchObject({ key: "broken-job", status: "failed" });
   });
 });
 

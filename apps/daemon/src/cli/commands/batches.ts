@@ -8,7 +8,7 @@ import {
 } from "@groundcrew/core/checkpoints";
 import type { Command, CommandGroup, CommandInput } from "../command.ts";
 import { CliError, ExitCode } from "../exit-codes.ts";
-import { createProgress, printJsonOk, printTable, say, statusTone } from "../output.ts";
+import { createProgress, printJson, printJsonOk, printTable, say, statusTone } from "../output.ts";
 import { intOption } from "./args.ts";
 
 async function load(input: CommandInput, key: string): Promise<Progress> {
@@ -59,8 +59,9 @@ const progress: Command = {
         bar.stop();
       }
     }
-    if (out.json) return printJsonOk(out, { key, ...current });
-    printTable(out, [row(key, current)], undefined, statusTone);
+    // A failed job exits 1 with or without --json.
+    if (out.json) printJson(out, { key, ...current });
+    else printTable(out, [row(key, current)], undefined, statusTone);
     return current.status === "failed" ? ExitCode.failed : ExitCode.ok;
   },
 };
@@ -74,7 +75,7 @@ function control(name: "pause" | "resume" | "cancel", summary: string): Command 
     async run(input) {
       const key = input.positionals[0] as string;
       const result = await apply(input.runtime.database().db, key);
-      if (input.out.json) printJsonOk(input.out, { key, ...result });
+      if (input.out.json) printJson(input.out, { key, ...result });
       else
         say(
           input.out,

@@ -10,7 +10,7 @@ import {
 } from "@groundcrew/core/dead-letters";
 import type { Command, CommandGroup, CommandInput } from "../command.ts";
 import { CliError, ExitCode } from "../exit-codes.ts";
-import { printJsonOk, printTable, say, statusTone } from "../output.ts";
+import { printJson, printJsonOk, printTable, say, statusTone } from "../output.ts";
 import { intOption, oneOf, parseId } from "./args.ts";
 
 const selectorOptions = {
@@ -138,7 +138,11 @@ const retry: Command = {
       dryRun: values["dry-run"] === true,
       limit: intOption("limit", values.limit),
     });
-    if (out.json) return printJsonOk(out, result);
+    // No match is "not found" (3) with or without --json; --json still prints the result.
+    if (out.json) {
+      printJson(out, result);
+      return result.matched === 0 ? ExitCode.notFound : ExitCode.ok;
+    }
     if (result.matched === 0)
       throw new CliError(ExitCode.notFound, "expected open dead letters to retry, found none");
     const verb = result.dryRun ? "would redrive" : "redrove";
@@ -165,7 +169,7 @@ function triage(name: "discard" | "resolve", summary: string): Command {
         actor: runtime.actor,
         note: values.note as string | undefined,
       });
-      if (out.json) printJsonOk(out, result);
+      if (out.json) printJson(out, result);
       else
         say(
           out,
