@@ -8,7 +8,7 @@ import {
 } from "@groundcrew/core/checkpoints";
 import type { Command, CommandGroup, CommandInput } from "../command.ts";
 import { CliError, ExitCode } from "../exit-codes.ts";
-import { createProgress, printJson, printJsonOk, printTable, say, statusTone } from "../output.ts";
+import { createProgress, printJson, printTable, say, statusTone } from "../output.ts";
 import { intOption } from "./args.ts";
 
 async function load(input: CommandInput, key: string): Promise<Progress> {
