@@ -52,7 +52,7 @@ describe("refused admin API attempts of a known actor are audited, one row each"
   test("bodies that are not JSON, wrong types, missing fields, bad names, wrong content type", async () => {
     const before = await counts();
     // Sent one after the other (in this order), so the rows are in this order too.
-    const cases: [string, () => Promise<Response>, number, ReturnType<typeof row>][] = [
+    const cases: [string, () => Response | Promise<Response>, number, ReturnType<typeof row>][] = [
       [
         "malformed",
         () => send(ACTION, "malformed", "{not json"),
