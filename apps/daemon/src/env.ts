@@ -99,3 +99,23 @@ export function requireEnv<K extends EnvName>(
   }
   return value as NonNullable<Env[K]>;
 }
+
+/**
+ * The colour wishes of the environment (default `process.env`): NO_COLOR set to anything
+ * non-empty turns colour off; FORCE_COLOR set (not "0" or "false") turns it on without a TTY.
+ *
+ * @example
+ * ```ts
+ * createOutput({ json: false, colorEnv: colorEnv() });
+ * ```
+ */
+export function colorEnv(source: Record<string, string | undefined> = process.env): {
+  noColor: boolean;
+  forceColor: boolean;
+} {
+  const force = source.FORCE_COLOR;
+  return {
+    noColor: (source.NO_COLOR ?? "") !== "",
+    forceColor: force !== undefined && force !== "0" && force !== "false",
+  };
+}

@@ -42,8 +42,15 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Cli
   });
 }
 
-/** Runs the CLI's `main` in this process (same code path as the bin, minus process startup). */
-export async function runMain(args: string[], env: Record<string, string>): Promise<CliRun> {
+/**
+ * Runs the CLI's `main` in this process (same code path as the bin, minus process startup).
+ * `tty` makes its stdout claim to be a terminal.
+ */
+export async function runMain(
+  args: string[],
+  env: Record<string, string>,
+  options: { tty?: boolean } = {},
+): Promise<CliRun> {
   const { main } = await import("../src/cli/main.ts");
   let stdout = "";
   let stderr = "";
@@ -54,12 +61,16 @@ export async function runMain(args: string[], env: Record<string, string>): Prom
         done();
       },
     });
+  const out = Object.assign(
+    sink((s) => {
+      stdout += s;
+    }),
+    { isTTY: options.tty === true },
+  );
   const code = await main(args, {
     env,
     cwd: fixtures,
-    stdout: sink((s) => {
-      stdout += s;
-    }),
+    stdout: out,
     stderr: sink((s) => {
       stderr += s;
     }),

@@ -1,5 +1,5 @@
 import { ConfigError } from "../config/load-config.ts";
-import { EnvError, loadEnv } from "../env.ts";
+import { colorEnv, EnvError, loadEnv } from "../env.ts";
 import {
   type Command,
   type CommandGroup,
@@ -34,7 +34,13 @@ export interface MainOptions {
  */
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   const json = argv.includes("--json");
-  const out = createOutput({ json, stdout: options.stdout, stderr: options.stderr });
+  const out = createOutput({
+    json,
+    noColor: argv.includes("--no-color"),
+    colorEnv: colorEnv(options.env ?? process.env),
+    stdout: options.stdout,
+    stderr: options.stderr,
+  });
   const { node, path, rest } = resolveCommand(argv);
   if (isGroup(node)) {
     const unknown = rest.find((a) => !a.startsWith("-"));

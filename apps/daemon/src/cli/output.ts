@@ -5,30 +5,56 @@ import pc from "picocolors";
 export interface Output {
   /** `--json`: one JSON document on stdout, nothing decorative. */
   readonly json: boolean;
-  /** Colour and progress bars (a TTY without NO_COLOR/--no-color, and not `--json`). */
+  /** ANSI colour in human output (see {@link createOutput}). */
+  readonly color: boolean;
+  /** Progress bars: colour on a TTY. */
   readonly fancy: boolean;
+  /** picocolors bound to `color` (never to picocolors' own process-wide detection). */
+  readonly colors: ReturnType<typeof pc.createColors>;
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
 }
 
+/** The colour wishes of the environment (`colorEnv` in env.ts reads them). */
+export interface ColorEnv {
+  /** NO_COLOR is set. */
+  noColor: boolean;
+  /** FORCE_COLOR is set (and not "0"/"false"): colour even when stdout is not a TTY. */
+  forceColor: boolean;
+}
+
 /**
- * Creates the output of one CLI run.
+ * Creates the output of one CLI run. Colour is off with `--json`, `--no-color` (`noColor`) or
+ * NO_COLOR; else on with FORCE_COLOR or when stdout is a TTY. The decision is made here, from
+ * these arguments only.
  *
  * @example
  * ```ts
- * const out = createOutput({ json: false });
+ * const out = createOutput({ json: false, noColor: argv.includes("--no-color"), colorEnv: colorEnv() });
  * printTable(out, [{ id: 1, name: "reindex" }]);
  * ```
  */
 export function createOutput(options: {
   json: boolean;
+  noColor?: boolean;
+  colorEnv?: ColorEnv;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
 }): Output {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   const tty = (stdout as { isTTY?: boolean }).isTTY === true;
-  return { json: options.json, fancy: !options.json && tty && pc.isColorSupported, stdout, stderr };
+  const env = options.colorEnv ?? { noColor: false, forceColor: false };
+  const color =
+    !options.json && options.noColor !== true && !env.noColor && (env.forceColor || tty);
+  return {
+    json: options.json,
+    color,
+    fancy: color && tty,
+    colors: pc.createColors(color),
+    stdout,
+    stderr,
+  };
 }
 
 /**
@@ -69,7 +95,7 @@ export function say(out: Output, text: string): void {
 }
 
 /**
- * Writes an error line to stderr, in red on a TTY.
+ * Writes an error line to stderr, in red when the output has colour.
  *
  * @example
  * ```ts
@@ -77,11 +103,11 @@ export function say(out: Output, text: string): void {
  * ```
  */
 export function complain(out: Output, text: string): void {
-  out.stderr.write(`${out.fancy ? pc.red(text) : text}\n`);
+  out.stderr.write(`${out.colors.red(text)}\n`);
 }
 
 /**
- * Colours by meaning, only when the output is fancy.
+ * Colours by meaning, only when the output has colour.
  *
  * @example
  * ```ts
@@ -89,9 +115,8 @@ export function complain(out: Output, text: string): void {
  * ```
  */
 export function paint(out: Output, tone: "ok" | "warn" | "bad" | "dim" | "bold", text: string) {
-  if (!out.fancy) return text;
-  const fn = { ok: pc.green, warn: pc.yellow, bad: pc.red, dim: pc.dim, bold: pc.bold }[tone];
-  return fn(text);
+  const c = out.colors;
+  return { ok: c.green, warn: c.yellow, bad: c.red, dim: c.dim, bold: c.bold }[tone](text);
 }
 
 /**
