@@ -149,4 +149,36 @@ describe("the lease heartbeat", () => {
     net.set("up");
     expect(await result.lease.release()).toBe(true);
   });
+
+  test("a heartbeat renewal whose reply is lost is re-sent; the lease stays and the TTL is set, not added", async () => {
+    const clock = manualClock(start);
+    const recorder = eventRecorder();
+    const net = switchableRedis(t.redis);
+    const key = keyFor("lost-renewal");
+    const result = await acquire(net.redis, key, {
+      ttlMs,
+      index,
+      clock,
+      onEvent: recorder.onEvent,
+      random: () => 0.5,
+    });
+    if (!result.acquired) throw new Error("expected a grant");
+    const { lease } = result;
+    net.set("lose-reply");
+    await until(() => clock.pending === 2);
+    const failed = recorder.next("renew-failed");
+    await clock.advance(ttlMs / 3);
+    await failed;
+    net.set("up");
+    const renewed = recorder.next("renewed");
+    await until(() => clock.pending === 2); // the retry's pause and the watchdog
+    await clock.advance(250);
+    await renewed;
+    expect(lease.signal.aborted).toBe(false);
+    expect(lease.expiresAt).toBe(clock.now() + ttlMs);
+    const info = await inspectLock(t.redis, key);
+    expect(info).toMatchObject({ owner: lease.token, renewals: 2 }); // both sends landed
+    expect(info?.expiresInMs).toBeLessThanOrEqual(ttlMs);
+    expect(await lease.release()).toBe(true);
+  });
 });

@@ -20,9 +20,19 @@ export interface Lease {
   readonly deadline: number;
   /** Aborts, with a `LockLostError` reason, when the lease is lost or released. */
   readonly signal: AbortSignal;
-  /** Sets the TTL to `ttlMs` (default: the lease's) if still the owner. false when lost. */
+  /**
+   * Sets the TTL to `ttlMs` (default: the lease's) if still the owner. false when lost. A
+   * request that fails in transport is re-sent once (RENEW sets, never adds, the TTL).
+   */
   extend(ttlMs?: number): Promise<boolean>;
-  /** Deletes the lock if still the owner; true when this call deleted it. Idempotent. */
+  /**
+   * Deletes the lock if still the owner, re-sending once after a transport failure; idempotent
+   * (later calls return the first result). true when this lease's release deleted the lock, also
+   * when the first send did and its reply was lost. false: the lock was no longer this lease's
+   * (expired, flushed, taken over) — or, rarely, a first send deleted it, its reply was lost, and
+   * the `<key>:released` marker (kept one TTL) was gone or overwritten by a later holder's
+   * release before the re-send arrived.
+   */
   release(): Promise<boolean>;
   /** Throws the `LockLostError` when the lease is lost or its local deadline has passed. */
   assertHeld(): void;
@@ -111,7 +121,13 @@ export function createLease(init: LeaseInit): Lease {
 
   const releaseOnce = async (): Promise<boolean> => {
     lose("released");
-    const exec = () => script<number>(redis, RELEASE).exec([key, index], [owner, String(fence)]);
+    // The marker `<key>:released` (kept one TTL) lets a re-sent RELEASE after a lost reply
+    // report the deletion its first send made.
+    const exec = () =>
+      script<number>(redis, RELEASE).exec(
+        [key, index, `${key}:released`],
+        [owner, String(fence), String(ttlMs)],
+      );
     const deleted = (await exec().catch(() => exec())) === 1;
     emit({ type: "released", key, fence, released: deleted });
     return deleted;
@@ -131,7 +147,9 @@ export function createLease(init: LeaseInit): Lease {
       return expiresAt - marginMs;
     },
     signal: lost.signal,
-    extend: (ttl = ttlMs) => (stop.signal.aborted ? Promise.resolve(false) : renew(ttl)),
+    // RENEW sets the TTL (never adds): re-sending it once after a lost reply is safe.
+    extend: (ttl = ttlMs) =>
+      stop.signal.aborted ? Promise.resolve(false) : renew(ttl).catch(() => renew(ttl)),
     release() {
       releasing ??= releaseOnce().catch((error: unknown) => {
         releasing = undefined; // a failed release may be retried

@@ -45,14 +45,23 @@ return {0, -2, 'expired'}
 `;
 
 /**
- * KEYS: lock hash, index zset. ARGV: owner, fence ('' = any fence of this owner).
- * 1 when this call deleted the lock, 0 when it was not (or no longer) held by the owner.
+ * KEYS: lock hash, index zset, release marker (optional). ARGV: owner, fence ('' = any fence of
+ * this owner), marker TTL ms (optional).
+ * 1 when this owner's lock was deleted by a release: by this call, or (with a marker and a fence)
+ * by an earlier call whose reply was lost, as long as the marker lives. The deleting call records
+ * `owner/fence` in the marker; a later release by anyone overwrites it. 0 otherwise: the lock was
+ * not (or no longer) held by the owner and no marker of its release remains.
  */
 export const RELEASE = `
 local v = redis.call('HMGET', KEYS[1], 'owner', 'fence')
+local marker = KEYS[3] and KEYS[3] ~= '' and ARGV[3]
 if v[1] == ARGV[1] and (ARGV[2] == '' or v[2] == ARGV[2]) then
   redis.call('DEL', KEYS[1])
   if KEYS[2] ~= '' then redis.call('ZREM', KEYS[2], KEYS[1]) end
+  if marker then redis.call('SET', KEYS[3], ARGV[1] .. '/' .. v[2], 'PX', ARGV[3]) end
+  return 1
+end
+if marker and ARGV[2] ~= '' and redis.call('GET', KEYS[3]) == ARGV[1] .. '/' .. ARGV[2] then
   return 1
 end
 return 0

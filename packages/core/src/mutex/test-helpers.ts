@@ -29,9 +29,13 @@ export function eventRecorder() {
   };
 }
 
-/** Wraps a real client so a test can make Redis fail ("down") or never answer ("hang"). */
+/**
+ * Wraps a real client so a test can make Redis fail ("down"), never answer ("hang"), or run each
+ * script and lose its reply ("lose-reply").
+ */
 export function switchableRedis(redis: MutexRedis) {
-  let mode: "up" | "down" | "hang" = "up";
+  type Mode = "up" | "down" | "hang" | "lose-reply";
+  let mode: Mode = "up";
   const wrapped: MutexRedis = {
     createScript<TResult>(lua: string): RedisScript<TResult> {
       const real = redis.createScript<TResult>(lua);
@@ -39,6 +43,11 @@ export function switchableRedis(redis: MutexRedis) {
         exec(keys, args) {
           if (mode === "down") return Promise.reject(new TypeError("fetch failed"));
           if (mode === "hang") return new Promise<TResult>(() => {});
+          if (mode === "lose-reply") {
+            return real.exec(keys, args).then(() => {
+              throw new TypeError("fetch failed: socket hang up");
+            });
+          }
           return real.exec(keys, args);
         },
       };
@@ -46,7 +55,7 @@ export function switchableRedis(redis: MutexRedis) {
   };
   return {
     redis: wrapped,
-    set(next: "up" | "down" | "hang") {
+    set(next: Mode) {
       mode = next;
     },
   };

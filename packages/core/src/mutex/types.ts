@@ -35,7 +35,8 @@ export interface AcquireOptions {
   token?: string;
   /**
    * The signal aborts this long before the lease would expire in Redis (measured from when each
-   * renewal was sent). Default `max(ttlMs / 10, 2 × the acquire round trip)`, at most `ttlMs / 2`.
+   * renewal was sent). Default `max(ttlMs / 10, 2 × the acquire round trip)`. Capped at
+   * `ttlMs / 2`, the default and a given value alike.
    */
   marginMs?: number;
   /** Renew automatically every `ttlMs / 3`. Default true. */
