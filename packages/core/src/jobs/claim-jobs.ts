@@ -23,7 +23,9 @@ export interface ClaimJobsOptions extends ClockOption {
  * so a name paused while a claim is in flight may still be claimed once). Each claimed job becomes
  * `running`, its `attempts` goes up by one and it gets a lease of `leaseMs`.
  *
- * Query: index `jobs_claim_idx` (priority, run_at, id) WHERE status = 'pending'.
+ * Query: index `jobs_claim_idx` (priority, run_at, id) WHERE status = 'pending'. The pre-read of
+ * paused names needs none: it reads all of `paused_job_names`, a tiny table (one row per paused
+ * job name, a handful at most), where a sequential scan is the cheapest plan.
  *
  * @example
  * ```ts
@@ -42,6 +44,7 @@ export async function claimJobs(
   const nameFilter = names ? sql`and j.name = any(${pgArray(names, "text")})` : sql``;
   // Paused names are read first and inlined: a sub-select here makes the planner misjudge the
   // filter and sort every pending job instead of walking jobs_claim_idx in order.
+  // Query: none needed: a sequential scan of the tiny paused_job_names (one row per paused name).
   const paused = await db.execute<{ name: string }>(
     sql`select name from groundcrew.paused_job_names`,
   );

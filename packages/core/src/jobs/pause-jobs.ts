@@ -14,6 +14,8 @@ export interface PauseJobsOptions extends ClockOption {
  * Stops `claimJobs` from claiming jobs of this name (running ones finish). Returns false when
  * it was already paused.
  *
+ * Query: the primary key `paused_job_names_pkey` (name), for the conflict check.
+ *
  * @example
  * ```ts
  * await pauseJobs(db, "reindex", { actor: "alice" });
@@ -36,6 +38,8 @@ export async function pauseJobs(
 /**
  * Lets jobs of this name be claimed again. Returns false when it was not paused.
  *
+ * Query: the primary key `paused_job_names_pkey` (name).
+ *
  * @example
  * ```ts
  * await resumeJobs(db, "reindex");
@@ -49,6 +53,9 @@ export async function resumeJobs(db: Pick<Db, "execute">, name: string): Promise
 
 /**
  * The paused job names, sorted.
+ *
+ * Query: none needed: a sequential scan and sort of a tiny table (one row per paused job name,
+ * a handful at most, written only by operators).
  *
  * @example
  * ```ts
