@@ -6,13 +6,21 @@ import {
 } from "@groundcrew/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { manualClock } from "../clock.ts";
+import { claimJobs } from "../jobs/claim-jobs.ts";
 import { enqueueJob } from "../jobs/enqueue-jobs.ts";
+import { PermanentJobError } from "../jobs/errors.ts";
+import { failJob } from "../jobs/fail-job.ts";
 import { createHealth } from "./create-health.ts";
 import { deadLetterProbe, jobBacklogProbe, postgresProbe } from "./postgres-probes.ts";
 import { httpProbe, redisProbe } from "./remote-probes.ts";
 import type { Probe } from "./types.ts";
 
-const SLACK_MS = 30_000;
+// The healthy probes' deadline: far above what a loaded 2-core CI machine needs for `select 1`
+// or a PING, and the bound of the whole call (it returns after at most the largest deadline).
+const HEALTHY_DEADLINE_MS = 5_000;
+// Scheduling slack on top of that bound. The blocked probe's lock is held until after the call,
+// so without the cut-off at 300 ms the call could not return at all.
+const UPPER_BOUND_MS = HEALTHY_DEADLINE_MS + 5_000;
 let t: TestDatabase;
 let r: TestRedis;
 beforeAll(async () => {
@@ -56,13 +64,11 @@ describe("createHealth().check()", () => {
           deadlineMs: 300,
           componentId: "blocked",
         }),
-        // The healthy probes get a deadline no loaded CI machine reaches: this test is about
-        // the blocked one, not about how fast the others answer.
-        postgresProbe(t.db, { componentId: "main", deadlineMs: SLACK_MS }),
-        redisProbe(r.redis, { deadlineMs: SLACK_MS }),
-        httpProbe(r.url, { component: "qstash", deadlineMs: SLACK_MS }),
-        jobBacklogProbe(t.db, { deadlineMs: SLACK_MS }),
-        deadLetterProbe(t.db, { deadlineMs: SLACK_MS }),
+        postgresProbe(t.db, { componentId: "main", deadlineMs: HEALTHY_DEADLINE_MS }),
+        redisProbe(r.redis, { deadlineMs: HEALTHY_DEADLINE_MS }),
+        httpProbe(r.url, { component: "qstash", deadlineMs: HEALTHY_DEADLINE_MS }),
+        jobBacklogProbe(t.db, { deadlineMs: HEALTHY_DEADLINE_MS }),
+        deadLetterProbe(t.db, { deadlineMs: HEALTHY_DEADLINE_MS }),
       ],
       { cacheMs: 0, version: "1.2.3", serviceId: "gc-test" },
     );
@@ -70,9 +76,10 @@ describe("createHealth().check()", () => {
       const started = performance.now();
       const doc = await health.check();
       const elapsed = performance.now() - started;
-      // No upper bound on wall time (load-dependent): the row lock is held until release(), so
-      // a check that waited for it would never return and the test would time out instead.
+      // The lock is held until release() below: the call returned because the blocked probe was
+      // cut off, within the largest deadline plus slack (not the whole test's timeout).
       expect(elapsed).toBeGreaterThanOrEqual(290);
+      expect(elapsed).toBeLessThan(UPPER_BOUND_MS);
       expect(doc).toMatchObject({ status: "fail", version: "1.2.3", serviceId: "gc-test" });
       const pg = doc.checks?.["postgres:responseTime"] ?? [];
       expect(pg.map((c) => [c.componentId, c.status])).toEqual([
@@ -80,6 +87,10 @@ describe("createHealth().check()", () => {
         ["main", "pass"],
       ]);
       expect(pg[0]?.output).toBe("timed out after 300 ms");
+      // A timed-out responseTime probe reports how long it was given: at least its deadline.
+      expect(pg[0]).toMatchObject({ observedUnit: "ms" });
+      expect(pg[0]?.observedValue).toBeGreaterThanOrEqual(290);
+      expect(pg[0]?.observedValue).toBeLessThan(UPPER_BOUND_MS);
       expect(pg[1]).toMatchObject({ componentType: "datastore", observedUnit: "ms" });
       expect(doc.checks?.["redis:responseTime"]?.[0]?.status).toBe("pass");
       expect(doc.checks?.["qstash:responseTime"]?.[0]?.status).toBe("pass");
@@ -155,6 +166,46 @@ describe("createHealth().check()", () => {
     await t.sql`delete from groundcrew.jobs`;
   });
 
+  test("dead-letter growth: warn at warnAt, fail at failAt (fail when critical), only open letters in the window count", async () => {
+    const clock = manualClock(Date.UTC(2026, 6, 1));
+    const deadLetter = async () => {
+      const { id } = await enqueueJob(t.db, { name: "doomed" }, { clock });
+      await claimJobs(t.db, { workerId: "w", limit: 1, leaseMs: 60_000, clock });
+      const failed = await failJob(t.db, {
+        id,
+        workerId: "w",
+        error: new PermanentJobError("no such user"),
+        clock,
+      });
+      expect(failed.outcome).toBe("dead");
+    };
+    const thresholds = { windowMs: 60_000, warnAt: 2, failAt: 3, clock, deadlineMs: 5_000 };
+    const growth = async (critical: boolean) => {
+      const health = createHealth([deadLetterProbe(t.db, { ...thresholds, critical })], {
+        clock,
+        cacheMs: 0,
+      });
+      const doc = await health.check();
+      return [doc.status, doc.checks?.["deadLetters:growth"]?.[0]?.observedValue];
+    };
+    try {
+      await deadLetter(); // outside the window by the time we look
+      await clock.advance(61_000);
+      await deadLetter();
+      expect(await growth(false)).toEqual(["pass", 1]);
+      await deadLetter();
+      expect(await growth(false)).toEqual(["warn", 2]);
+      await deadLetter();
+      expect(await growth(false)).toEqual(["warn", 3]); // a soft probe never fails the document
+      expect(await growth(true)).toEqual(["fail", 3]);
+      await t.sql`update groundcrew.dead_letters set status = 'acknowledged'
+        where id = (select max(id) from groundcrew.dead_letters)`;
+      expect(await growth(true)).toEqual(["warn", 2]);
+    } finally {
+      await t.sql`truncate groundcrew.jobs, groundcrew.dead_letters`;
+    }
+  });
+
   test("a probe that never answers is cut at its deadline on the injected clock", async () => {
     const clock = manualClock();
     const hanging = (critical: boolean): Probe => ({
@@ -176,9 +227,14 @@ describe("createHealth().check()", () => {
     expect(doc.checks?.["hard:responseTime"]?.[0]).toMatchObject({
       status: "fail",
       output: "timed out after 500 ms",
+      observedValue: 500,
+      observedUnit: "ms",
       time: new Date(clock.now()).toISOString(),
     });
-    expect(doc.checks?.["soft:responseTime"]?.[0]?.status).toBe("warn");
+    expect(doc.checks?.["soft:responseTime"]?.[0]).toMatchObject({
+      status: "warn",
+      observedValue: 500,
+    });
   });
 
   test("an unreachable HTTP dependency fails without echoing its URL; liveness touches nothing", async () => {

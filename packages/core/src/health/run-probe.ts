@@ -7,7 +7,9 @@ const TIMED_OUT = Symbol("timed out");
  * Runs one probe under its deadline. A probe that throws or misses its deadline is `fail` if
  * critical, `warn` if not; a soft probe's own `fail` is likewise capped at `warn`. On the
  * deadline the probe's signal aborts, so it can cancel its work (Postgres probes cancel the
- * query); this never waits for the probe to settle.
+ * query); this never waits for the probe to settle. A failed `responseTime` probe still reports
+ * the time it took, on the clock (`observedValue` ms, at least the deadline when it timed out);
+ * other measurements report no value, since elapsed time is not what they measure.
  *
  * @example
  * ```ts
@@ -26,13 +28,13 @@ export async function runProbe(probe: Probe, clock: Clock): Promise<HealthCheckR
   try {
     const result = await Promise.race([work, timer]);
     if (result === TIMED_OUT) {
-      return [failure(probe, `timed out after ${probe.deadlineMs} ms`, clock)];
+      return [failure(probe, `timed out after ${probe.deadlineMs} ms`, clock, started)];
     }
     const observations = Array.isArray(result) ? result : [result ?? {}];
     return observations.map((o) => entry(probe, o, clock));
   } catch (err) {
-    const elapsed = clock.now() - started;
-    return [failure(probe, `${describe(err)} (after ${elapsed} ms)`, clock)];
+    const elapsed = Math.round(clock.now() - started);
+    return [failure(probe, `${describe(err)} (after ${elapsed} ms)`, clock, started)];
   } finally {
     controller.abort(new DOMException("probe finished or timed out", "AbortError"));
   }
@@ -52,8 +54,10 @@ function entry(probe: Probe, o: ProbeObservation, clock: Clock): HealthCheckResu
   };
 }
 
-function failure(probe: Probe, output: string, clock: Clock): HealthCheckResult {
-  return entry(probe, { status: "fail", output }, clock);
+function failure(probe: Probe, output: string, clock: Clock, started: number): HealthCheckResult {
+  if (probe.measurement !== "responseTime") return entry(probe, { status: "fail", output }, clock);
+  const observedValue = Math.round(clock.now() - started);
+  return entry(probe, { status: "fail", output, observedValue, observedUnit: "ms" }, clock);
 }
 
 function cap(probe: Probe, status: HealthStatus): HealthStatus {
