@@ -3,6 +3,7 @@ import { createHash, createHmac, randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import type { Clock } from "@groundcrew/core/clock";
 import type { TestDatabase, TestRedis } from "@groundcrew/testing";
+import type { Logger } from "pino";
 import type { GroundcrewConfig } from "../src/config/define-config.ts";
 import { type Daemon, startDaemon } from "../src/daemon.ts";
 import { loadEnv } from "../src/env.ts";
@@ -54,6 +55,8 @@ export interface TestDaemonOptions {
   concurrency?: number;
   syncSchedules?: boolean;
   onJobDone?: Parameters<typeof startDaemon>[0]["onJobDone"];
+  /** Default: silent (TEST_LOG_LEVEL to see lines). */
+  logger?: Logger;
 }
 
 /** Starts a daemon on a free port against the test database (logs silenced). */
@@ -79,7 +82,7 @@ export async function startTestDaemon(options: TestDaemonOptions): Promise<Daemo
     database: options.database,
     redis: options.redis?.redis,
     clock: options.clock,
-    logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+    logger: options.logger ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
     syncSchedules: options.syncSchedules ?? false,
     onJobDone: options.onJobDone,
   });

@@ -112,6 +112,12 @@ async function enqueueDelivery(
   }
   const delayMs = decision.action === "defer" ? decision.delayMs : 0;
   const scheduleId = c.req.header("upstash-schedule-id");
+  const actor =
+    c.req.header("groundcrew-actor") ??
+    stringField(d.payload, "actor") ??
+    (scheduleId ? `schedule:${scheduleId}` : "qstash");
+  const requestId =
+    c.req.header("groundcrew-request-id") ?? stringField(d.payload, "requestId") ?? d.messageId;
   const result = await deps.enqueue({
     name: d.name,
     payload: d.payload,
@@ -119,16 +125,12 @@ async function enqueueDelivery(
     maxAttempts: d.job.maxAttempts,
     runAt: deps.clock.now() + delayMs,
     dedupeKey,
-    actor:
-      c.req.header("groundcrew-actor") ??
-      stringField(d.payload, "actor") ??
-      (scheduleId ? `schedule:${scheduleId}` : "qstash"),
-    requestId:
-      c.req.header("groundcrew-request-id") ?? stringField(d.payload, "requestId") ?? d.messageId,
+    actor,
+    requestId,
   });
   const outcome = !result.created ? "duplicate" : delayMs > 0 ? "deferred" : "enqueued";
   deps.metrics.deliveries.inc({ job: d.name, outcome });
-  d.log.info({ jobId: result.id, outcome, delayMs }, "qstash delivery accepted");
+  d.log.info({ jobId: result.id, requestId, actor, outcome, delayMs }, "qstash delivery accepted");
   return c.json({ outcome, jobId: result.id, ...(delayMs > 0 ? { delayMs } : {}) }, 200);
 }
 
