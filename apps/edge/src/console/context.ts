@@ -1,14 +1,14 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { HttpProblem } from "../http/errors.ts";
-import type { View } from "./layout.ts";
+import type { View } from "./layout.tsx";
 
 /**
  * The page shell's view of the request: mount prefix, session actor and CSRF token.
  *
  * @example
  * ```ts
- * page("Overview", who(c), body);
+ * overviewPage(who(c), await loadOverview(deps));
  * ```
  */
 export function who(c: Context<AppEnv>): View {

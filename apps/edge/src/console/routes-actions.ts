@@ -1,12 +1,11 @@
 import type { Context, Hono } from "hono";
-import { html } from "hono/html";
 import type { AppEnv } from "../app-env.ts";
 import type { AdminApproveResult, AdminRequestResult, AdminService, EdgeDeps } from "../deps.ts";
 import { HttpProblem } from "../http/errors.ts";
 import { isPgText, jsonProblem, PG_TEXT_MESSAGE } from "../http/pg-text.ts";
 import { formField, who } from "./context.ts";
-import { csrfField, message, page } from "./layout.ts";
-import { actionsBody, confirmBody } from "./pages-actions.ts";
+import { messagePage } from "./layout.tsx";
+import { actionsPage, confirmPage } from "./pages-actions.tsx";
 
 function service(deps: EdgeDeps): AdminService {
   if (!deps.admin) throw new HttpProblem(503, "not_configured", "admin actions need DATABASE_URL");
@@ -37,54 +36,63 @@ function parseParams(text: string): { params: Record<string, unknown> } | { erro
 const ACTION_NAME = /^[\w.:-]{1,128}$/;
 
 function refused(c: Context<AppEnv>, text: string, status: 400 | 404 = 400) {
-  return c.html(page("Refused", who(c), message("error", text)), status);
+  return c.html(messagePage(who(c), "Refused", { kind: "error", text }), status);
+}
+
+/** The page title, message and status of an admin outcome other than a preview. */
+function outcome(result: AdminRequestResult | AdminApproveResult) {
+  switch (result.outcome) {
+    case "accepted":
+      return {
+        title: "Accepted",
+        notice: {
+          kind: "notice",
+          text: `Accepted as job ${result.jobId}; it runs in the background.`,
+        },
+        status: 202,
+      } as const;
+    case "pending-approval":
+      return {
+        title: "Waiting for approval",
+        notice: {
+          kind: "notice",
+          text: `Waiting for a second admin to approve request ${result.approvalId}.`,
+        },
+        status: 202,
+      } as const;
+    case "refused":
+      return {
+        title: "Refused",
+        notice: { kind: "error", text: `Refused (${result.reason}): ${result.message}` },
+        status: 422,
+      } as const;
+    case "unknown-action":
+      return {
+        title: "Refused",
+        notice: { kind: "error", text: `No admin action named ${result.name}.` },
+        status: 404,
+      } as const;
+    case "not-found":
+      return {
+        title: "Refused",
+        notice: { kind: "error", text: `No pending approval ${result.approvalId}.` },
+        status: 404,
+      } as const;
+    case "invalid-params":
+      return {
+        title: "Refused",
+        notice: {
+          kind: "error",
+          text: `The params do not match the schema: ${JSON.stringify(result.issues)}`,
+        },
+        status: 400,
+      } as const;
+  }
 }
 
 function outcomePage(c: Context<AppEnv>, result: AdminRequestResult | AdminApproveResult) {
-  switch (result.outcome) {
-    case "accepted":
-      return c.html(
-        page(
-          "Accepted",
-          who(c),
-          message("notice", `Accepted as job ${result.jobId}; it runs in the background.`),
-        ),
-        202,
-      );
-    case "pending-approval":
-      return c.html(
-        page(
-          "Waiting for approval",
-          who(c),
-          message("notice", `Waiting for a second admin to approve request ${result.approvalId}.`),
-        ),
-        202,
-      );
-    case "refused":
-      return c.html(
-        page("Refused", who(c), message("error", `Refused (${result.reason}): ${result.message}`)),
-        422,
-      );
-    case "unknown-action":
-      return c.html(
-        page("Refused", who(c), message("error", `No admin action named ${result.name}.`)),
-        404,
-      );
-    case "not-found":
-      return c.html(
-        page("Refused", who(c), message("error", `No pending approval ${result.approvalId}.`)),
-        404,
-      );
-    case "invalid-params":
-      return c.html(
-        page(
-          "Refused",
-          who(c),
-          message("error", `The params do not match the schema: ${JSON.stringify(result.issues)}`),
-        ),
-        400,
-      );
-  }
+  const { title, notice, status } = outcome(result);
+  return c.html(messagePage(who(c), title, notice), status);
 }
 
 /**
@@ -99,20 +107,7 @@ function outcomePage(c: Context<AppEnv>, result: AdminRequestResult | AdminAppro
 export function registerConsoleActions(ui: Hono<AppEnv>, deps: EdgeDeps): void {
   ui.get("/actions", async (c) => {
     const pending = await service(deps).pendingApprovals();
-    const approve = html`<h2>Waiting for a second admin</h2>${
-      pending.length === 0
-        ? html`<p>No pending requests.</p>`
-        : pending.map(
-            (
-              p,
-            ) => html`<form method="post" action="${c.get("base")}/console/approvals">${csrfField(c.get("csrf"))}
-<input type="hidden" name="approvalId" value="${p.id}">#${p.id} ${p.action} (${p.previewCount}) by ${p.requestedBy}
-at ${p.createdAt} <button>Approve</button></form>`,
-          )
-    }`;
-    return c.html(
-      page("Admin actions", who(c), html`${actionsBody(service(deps).list(), who(c))}${approve}`),
-    );
+    return c.html(actionsPage(who(c), service(deps).list(), pending));
   });
   ui.post("/actions/:name/preview", async (c) => {
     const name = c.req.param("name");
@@ -122,9 +117,7 @@ at ${p.createdAt} <button>Approve</button></form>`,
     const { params } = parsed;
     const preview = await service(deps).preview(name, params, caller(c));
     if (preview.outcome !== "ok") return outcomePage(c, preview);
-    return c.html(
-      page(`Confirm ${name}`, who(c), confirmBody(name, JSON.stringify(params), preview, who(c))),
-    );
+    return c.html(confirmPage(who(c), name, JSON.stringify(params), preview));
   });
   ui.post("/actions/:name", async (c) => {
     const name = c.req.param("name");

@@ -1,6 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
-import { html } from "hono/html";
 import type { AppEnv } from "../app-env.ts";
 import type { EdgeDeps } from "../deps.ts";
 import { rateLimitActor } from "../http/auth.ts";
@@ -9,22 +8,11 @@ import { HttpProblem } from "../http/errors.ts";
 import type { AuditUnauthenticated } from "../services/unauthenticated-audit.ts";
 import { endSession, requireSession, startSession } from "./auth.ts";
 import { formField, who } from "./context.ts";
-import { page } from "./layout.ts";
-import { auditBody, tasksBody } from "./pages-actions.ts";
-import { loadOverview, overviewBody } from "./pages-overview.ts";
+import { auditPage, tasksPage } from "./pages-actions.tsx";
+import { loginPage } from "./pages-login.tsx";
+import { loadOverview, overviewPage } from "./pages-overview.tsx";
 import { registerConsoleActions } from "./routes-actions.ts";
 import { registerConsoleDeadLetters } from "./routes-dead-letters.ts";
-
-function loginPage(base: string, error?: string) {
-  return page(
-    "Log in",
-    { base },
-    html`${error ? html`<p class="error">${error}</p>` : ""}
-<form method="post" action="${base}/console/login"><label>Admin token<br>
-<input type="password" name="token" required autocomplete="current-password"></label>
-<button>Log in</button></form>`,
-  );
-}
 
 /**
  * Registers the ops console under /console: server-rendered pages that read without
@@ -61,19 +49,15 @@ export function registerConsole(
     endSession(c);
     return c.redirect(`${c.get("base")}/console/login`, 303);
   });
-  ui.get("/", async (c) =>
-    c.html(page("Overview", who(c), overviewBody(await loadOverview(deps), c.get("base")))),
-  );
+  ui.get("/", async (c) => c.html(overviewPage(who(c), await loadOverview(deps))));
   ui.get("/tasks", async (c) =>
-    c.html(
-      page("Run-once tasks", who(c), tasksBody(deps.overview ? await deps.overview.tasks() : [])),
-    ),
+    c.html(tasksPage(who(c), deps.overview ? await deps.overview.tasks() : [])),
   );
   ui.get("/audit", async (c) => {
     if (!deps.admin)
       throw new HttpProblem(503, "not_configured", "the audit log needs DATABASE_URL");
     const entries = await deps.admin.audit({ limit: 200 });
-    return c.html(page("Audit log", who(c), auditBody(entries)));
+    return c.html(auditPage(who(c), entries));
   });
   ui.post("/actions/*", rateLimitActor(deps));
   ui.post("/approvals/*", rateLimitActor(deps));

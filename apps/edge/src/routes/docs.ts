@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { html } from "hono/html";
 import type { AppEnv } from "../app-env.ts";
+import { docsPage } from "./docs-page.tsx";
 
 const info = {
   title: "Groundcrew edge API",
@@ -43,18 +43,6 @@ export function registerDocs(app: OpenAPIHono<AppEnv>): void {
         }),
       ),
     );
-    return c.html(html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${info.title}</title>
-<style>body{font:15px system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left}
-code{font-size:14px}.m{font-weight:600}</style></head>
-<body><h1>${info.title} <small>${info.version}</small></h1><p>${info.description}</p>
-<p>Machine-readable: <a href="${base}/openapi.json">${base}/openapi.json</a> (OpenAPI 3.1). Console: <a href="${base}/console">${base}/console</a>.</p>
-<table><thead><tr><th>method</th><th>path</th><th>tag</th><th>what</th></tr></thead><tbody>
-${operations.map(
-  (o) =>
-    html`<tr><td class="m">${o.method}</td><td><code>${o.path}</code></td><td>${o.tag}</td><td>${o.summary}</td></tr>`,
-)}
-</tbody></table></body></html>`);
+    return c.html(docsPage(info, base, operations));
   });
 }
