@@ -120,9 +120,9 @@ export function readConfig(
     sweepCapMs: sized(15_000, 2_000),
     httpDurationMs: sized(3_000, 1_000),
     httpConnections: 100,
-    daemonJobs: sized(4_000, 1_000),
+    daemonJobs: sized(2_000, 500),
     daemonConcurrency: 10,
-    daemonLockedJobs: sized(200, 100),
+    daemonLockedJobs: sized(100, 50),
     daemonLockKeys: 4,
   };
   for (const [name, value] of parseSizes(pick("sizes", "BENCH_SIZES") ?? "")) {

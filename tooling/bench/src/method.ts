@@ -50,9 +50,11 @@ export const METHOD = `1. **Job drain.** Each system gets a fresh database per r
    (apps/daemon's bin, as deployed; defaults but \`GROUNDCREW_CONCURRENCY\`) are started against that
    database and one Redis (the Upstash REST front in the bench process), and only when every process
    has logged "ready" is the name resumed, so start-up is not in the figure and no process gets a head
-   start. jobs/s = (jobs − 1) / (last \`finished_at\` − first \`finished_at\`) from the job table (the
+   start. jobs/s = (jobs − 1) / (last \`finished_at\` − first \`finished_at\`) of the name's jobs (the
    handler returns at once, so the first completion is within a few ms of the first claim). CPU per
    job: user + system time from /proc of the daemon processes and of their PostgreSQL backends,
-   between the resume and the drained table, divided by the jobs. Points run interleaved (1 process
-   at concurrency c, 3 at c each, 1 at 3c, then the locked variant) in every run. Locked variant: each
-   job declares the lock \`bench:k<i mod keys>\` (TTL 1 s), taken through the Upstash REST front.`;
+   between the resume and the drained name, divided by the jobs. Points run interleaved (1 process
+   at concurrency c, 3 at c each, 1 at 3c) in every run. Locked variant: each job declares the lock
+   \`bench:k<i mod keys>\` (TTL 1 s), taken through the Upstash REST front; its jobs are enqueued
+   paused with the no-op jobs of the 1 × c and 3 × c points and resumed once those are drained, on
+   the same processes (starting processes again would cost more than the drain).`;

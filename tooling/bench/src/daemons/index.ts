@@ -11,13 +11,15 @@ const PROCESSES = 3;
 
 interface Point {
   key: string;
+  /** Where the samples of its locked drain go, when it has one. */
+  lockedKey?: string;
   spec: PointSpec;
 }
 
 /**
  * Per run, interleaved: 1 process at concurrency c, 3 processes at c each, 1 process at 3c (the
- * same total), then the locked variant with 1 and 3 processes; returns the medians as rows whose
- * peer is the 1-process point.
+ * same total); the first two also drain the locked variant's jobs right after their no-op jobs,
+ * on the same processes. Returns the medians as rows whose peer is the 1-process point.
  *
  * @example
  * ```ts
@@ -29,26 +31,31 @@ export async function benchDaemons(
   log: (line: string) => void,
 ): Promise<ResultRow[]> {
   const { daemonJobs: jobs, daemonConcurrency: c, daemonLockedJobs, daemonLockKeys } = config.sizes;
+  const locked = { lockedJobs: daemonLockedJobs, lockKeys: daemonLockKeys };
+  const none = { lockedJobs: 0, lockKeys: 0 };
   const points: Point[] = [
-    { key: "one", spec: { processes: 1, concurrency: c, jobs, lockKeys: 0 } },
-    { key: "three", spec: { processes: PROCESSES, concurrency: c, jobs, lockKeys: 0 } },
-    { key: "oneWide", spec: { processes: 1, concurrency: c * PROCESSES, jobs, lockKeys: 0 } },
+    { key: "one", lockedKey: "lockedOne", spec: { processes: 1, concurrency: c, jobs, ...locked } },
+    {
+      key: "three",
+      lockedKey: "lockedThree",
+      spec: { processes: PROCESSES, concurrency: c, jobs, ...locked },
+    },
+    { key: "oneWide", spec: { processes: 1, concurrency: c * PROCESSES, jobs, ...none } },
   ];
-  if (daemonLockedJobs > 0 && daemonLockKeys > 0) {
-    const locked = { jobs: daemonLockedJobs, lockKeys: daemonLockKeys, concurrency: c };
-    points.push(
-      { key: "lockedOne", spec: { processes: 1, ...locked } },
-      { key: "lockedThree", spec: { processes: PROCESSES, ...locked } },
-    );
-  }
-  const samples = new Map<string, PointSample[]>(points.map((p) => [p.key, []]));
+  const samples = new Map<string, PointSample[]>();
+  const add = (key: string, sample: PointSample) =>
+    samples.set(key, [...(samples.get(key) ?? []), sample]);
   const redis = await createTestRedis();
   try {
     for (let run = 1; run <= config.runs; run++) {
       for (const point of points) {
-        const sample = await runPoint(point.spec, redis);
-        samples.get(point.key)?.push(sample);
-        log(`daemons run ${run} ${describe(point.spec, sample)}`);
+        const result = await runPoint(point.spec, redis);
+        add(point.key, result.noop);
+        log(`daemons run ${run} ${describe(point.spec, 0, result.noop)}`);
+        if (result.locked && point.lockedKey) {
+          add(point.lockedKey, result.locked);
+          log(`daemons run ${run} ${describe(point.spec, point.spec.lockKeys, result.locked)}`);
+        }
       }
     }
   } finally {
@@ -98,11 +105,12 @@ export async function benchDaemons(
   return rows;
 }
 
-function describe(spec: PointSpec, s: PointSample): string {
-  const lock = spec.lockKeys > 0 ? `, ${spec.lockKeys} lock keys` : "";
+function describe(spec: PointSpec, lockKeys: number, s: PointSample): string {
+  const lock = lockKeys > 0 ? `, ${lockKeys} lock keys` : "";
+  const jobs = lockKeys > 0 ? spec.lockedJobs : spec.jobs;
   const shares = Object.entries(s.byWorker)
     .map(([w, count]) => `${w} ${count}`)
     .join(", ");
   const cpu = `CPU per job: daemons ${s.daemonCpuMsPerJob.toFixed(2)} ms, Postgres ${s.postgresCpuMsPerJob.toFixed(2)} ms`;
-  return `${spec.processes} × concurrency ${spec.concurrency}${lock}: ${Math.round(s.jobsPerS)} jobs/s (${spec.jobs} jobs in ${s.seconds.toFixed(1)} s; ${shares}; ${cpu})`;
+  return `${spec.processes} × concurrency ${spec.concurrency}${lock}: ${Math.round(s.jobsPerS)} jobs/s (${jobs} jobs in ${s.seconds.toFixed(1)} s; ${shares}; ${cpu})`;
 }

@@ -1,5 +1,6 @@
-// One point of benchmark 8: a fresh database holding `jobs` paused jobs, `processes` daemon
-// processes started and ready, then the jobs resumed and drained; jobs/s from the job table.
+// One point of benchmark 8: a fresh database holding paused no-op jobs (and, optionally, paused
+// locked jobs), `processes` daemon processes started and ready, then each name resumed and
+// drained in turn on the same processes; jobs/s from the job table.
 import { enqueueJobs, pauseJobs, resumeJobs } from "@groundcrew/core/jobs";
 import { createTestDatabase, type TestRedis } from "@groundcrew/testing";
 import { chunks, pause } from "../stats.ts";
@@ -11,12 +12,14 @@ export interface PointSpec {
   processes: number;
   /** GROUNDCREW_CONCURRENCY of each process. */
   concurrency: number;
+  /** No-op jobs without a lock, drained first. */
   jobs: number;
-  /** 0: no-op jobs without a lock; n: each job declares one of n lock keys (round robin). */
+  /** Jobs that each declare one of `lockKeys` lock keys (round robin), drained next; 0: none. */
+  lockedJobs: number;
   lockKeys: number;
 }
 
-/** One point's figures. */
+/** One drain's figures. */
 export interface PointSample {
   /** Jobs per second from the first completion to the last (finished_at in the job table). */
   jobsPerS: number;
@@ -29,29 +32,39 @@ export interface PointSample {
   postgresCpuMsPerJob: number;
 }
 
+/** A point's drains: the no-op jobs, then (when asked for) the locked jobs. */
+export interface PointResult {
+  noop: PointSample;
+  locked?: PointSample;
+}
+
+const NOOP = "bench.noop";
+const LOCKED = "bench.locked";
 const DRAIN_TIMEOUT_MS = 600_000;
 
 /**
- * Runs one point on a fresh database and drops it afterwards. The jobs are enqueued while their
- * name is paused and resumed only once every process is ready, so process start-up (tsx loading
- * the daemon's sources) is not part of the figure and no process gets a head start.
+ * Runs one point on a fresh database and drops it afterwards. Every job is enqueued while its
+ * name is paused, before the processes start; a name is resumed only once every process is
+ * ready (and the locked name only once the no-op jobs are drained), so process start-up is not
+ * part of a figure and no process gets a head start. The locked drain reuses the processes
+ * rather than starting new ones, which would cost more than the drain itself.
  *
  * @example
  * ```ts
- * const s = await runPoint({ processes: 3, concurrency: 10, jobs: 20_000, lockKeys: 0 }, redis);
+ * const r = await runPoint({ processes: 3, concurrency: 10, jobs: 2_000, lockedJobs: 100, lockKeys: 4 }, redis);
  * ```
  */
-export async function runPoint(spec: PointSpec, redis: TestRedis): Promise<PointSample> {
+export async function runPoint(spec: PointSpec, redis: TestRedis): Promise<PointResult> {
   const database = await createTestDatabase({ max: 2 });
-  const name = spec.lockKeys > 0 ? "bench.locked" : "bench.noop";
+  const locked = spec.lockedJobs > 0 && spec.lockKeys > 0;
   let daemons: DaemonProcess[] = [];
   try {
-    await pauseJobs(database.db, name);
-    const specs = Array.from({ length: spec.jobs }, (_, i) => ({
-      name,
-      payload: spec.lockKeys > 0 ? { key: `k${i % spec.lockKeys}` } : {},
-    }));
-    for (const chunk of chunks(specs, 1_000)) await enqueueJobs(database.db, chunk);
+    await enqueuePaused(database, NOOP, spec.jobs, () => ({}));
+    if (locked) {
+      await enqueuePaused(database, LOCKED, spec.lockedJobs, (i) => ({
+        key: `k${i % spec.lockKeys}`,
+      }));
+    }
     await database.sql`analyze`;
     const env = {
       DATABASE_URL: database.url,
@@ -70,21 +83,12 @@ export async function runPoint(spec: PointSpec, redis: TestRedis): Promise<Point
     daemons = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
     const failed = started.find((s) => s.status === "rejected");
     if (failed) throw failed.reason;
-    const daemonCpu = () =>
-      new Map(daemons.map((d) => [d.child.pid ?? 0, cpuSeconds(d.child.pid)]));
-    const before = { daemons: daemonCpu(), postgres: await backendCpu(database.sql) };
-    await resumeJobs(database.db, name);
-    await drained(database, spec.jobs);
-    const cpu = {
-      daemons: cpuSince(before.daemons, daemonCpu()),
-      postgres: cpuSince(before.postgres, await backendCpu(database.sql)),
-    };
+    const noop = await drain(database, daemons, NOOP, spec.jobs);
+    const result: PointResult = locked
+      ? { noop, locked: await drain(database, daemons, LOCKED, spec.lockedJobs) }
+      : { noop };
     await stopDaemons(daemons);
-    return {
-      ...(await measure(database, spec.jobs)),
-      daemonCpuMsPerJob: (cpu.daemons * 1000) / spec.jobs,
-      postgresCpuMsPerJob: (cpu.postgres * 1000) / spec.jobs,
-    };
+    return result;
   } finally {
     await stopDaemons(daemons).catch(() => {});
     await database.drop();
@@ -93,12 +97,46 @@ export async function runPoint(spec: PointSpec, redis: TestRedis): Promise<Point
 
 type Db = Awaited<ReturnType<typeof createTestDatabase>>;
 
-/** Polls the live-job count (a partial index) every 500 ms until nothing is pending or running. */
-async function drained(database: Db, jobs: number): Promise<void> {
+/** Pauses `name`, then enqueues `jobs` jobs of it in statements of 1,000. */
+async function enqueuePaused(
+  database: Db,
+  name: string,
+  jobs: number,
+  payload: (i: number) => Record<string, unknown>,
+): Promise<void> {
+  await pauseJobs(database.db, name);
+  const specs = Array.from({ length: jobs }, (_, i) => ({ name, payload: payload(i) }));
+  for (const chunk of chunks(specs, 1_000)) await enqueueJobs(database.db, chunk);
+}
+
+/** Resumes `name`, waits until its jobs are drained, and reads the drain's figures. */
+async function drain(
+  database: Db,
+  daemons: readonly DaemonProcess[],
+  name: string,
+  jobs: number,
+): Promise<PointSample> {
+  const daemonCpu = () => new Map(daemons.map((d) => [d.child.pid ?? 0, cpuSeconds(d.child.pid)]));
+  const before = { daemons: daemonCpu(), postgres: await backendCpu(database.sql) };
+  await resumeJobs(database.db, name);
+  await drained(database, name, jobs);
+  const cpu = {
+    daemons: cpuSince(before.daemons, daemonCpu()),
+    postgres: cpuSince(before.postgres, await backendCpu(database.sql)),
+  };
+  return {
+    ...(await measure(database, name, jobs)),
+    daemonCpuMsPerJob: (cpu.daemons * 1000) / jobs,
+    postgresCpuMsPerJob: (cpu.postgres * 1000) / jobs,
+  };
+}
+
+/** Polls the live-job count of `name` every 500 ms until none is pending or running. */
+async function drained(database: Db, name: string, jobs: number): Promise<void> {
   const deadline = Date.now() + DRAIN_TIMEOUT_MS;
   for (;;) {
     const [row] = await database.sql<{ left: number }[]>`
-      select count(*)::int as left from groundcrew.jobs where status in ('pending', 'running')`;
+      select count(*)::int as left from groundcrew.jobs where name = ${name} and status in ('pending', 'running')`;
     if (row?.left === 0) return;
     if (Date.now() > deadline) {
       throw new Error(
@@ -111,17 +149,19 @@ async function drained(database: Db, jobs: number): Promise<void> {
 
 async function measure(
   database: Db,
+  name: string,
   jobs: number,
 ): Promise<Omit<PointSample, "daemonCpuMsPerJob" | "postgresCpuMsPerJob">> {
   const [span] = await database.sql<{ done: number; seconds: number }[]>`
     select count(*)::int as done,
            extract(epoch from max(finished_at) - min(finished_at))::float8 as seconds
-    from groundcrew.jobs where status = 'done'`;
+    from groundcrew.jobs where name = ${name} and status = 'done'`;
   if (span?.done !== jobs) {
     throw new Error(`daemons: expected ${jobs} jobs done, found ${span?.done}`);
   }
   const workers = await database.sql<{ w: string; n: number }[]>`
-    select output->>'w' as w, count(*)::int as n from groundcrew.jobs group by 1 order by 1`;
+    select output->>'w' as w, count(*)::int as n from groundcrew.jobs
+    where name = ${name} group by 1 order by 1`;
   const seconds = span.seconds;
   return {
     jobsPerS: seconds > 0 ? (jobs - 1) / seconds : Number.NaN,
