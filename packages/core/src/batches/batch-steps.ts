@@ -44,7 +44,7 @@ export interface RunState {
 
 /** The outcome of one batch step. */
 export type StepResult =
-  | { kind: "stopped"; status: "paused" | "cancelled" | "done" }
+  | { kind: "stopped"; status: "paused" | "cancelled" | "done"; processed: number }
   | { kind: "batch"; rows: number; last: boolean; checkpoint: Checkpoint };
 
 interface ReadBatch {
@@ -63,7 +63,7 @@ export function transactionalStep(run: RunState): Promise<StepResult> {
       if (run.signal !== NEVER) run.backendPid = await backendPid(tx);
       const checkpoint = await lockedCheckpoint(tx, run.jobKey);
       const stop = stopStatus(checkpoint);
-      if (stop) return { kind: "stopped", status: stop };
+      if (stop) return { kind: "stopped", status: stop, processed: checkpoint.processed };
       if (run.fence) await assertFence(tx, run.fence.resource, run.fence.token, run.fence.owner);
       // Table sources re-read from the locked cursor, so a concurrent runner never repeats a batch.
       const after = run.table ? checkpoint.cursor : expectCursor(run, checkpoint);
@@ -78,8 +78,9 @@ export function transactionalStep(run: RunState): Promise<StepResult> {
 
 /** At-least-once: read and apply outside any transaction, then save the checkpoint (fenced). */
 export async function atLeastOnceStep(run: RunState): Promise<StepResult> {
-  const stop = stopStatus(await loadCheckpoint(run.db, run.jobKey));
-  if (stop) return { kind: "stopped", status: stop };
+  const saved = await loadCheckpoint(run.db, run.jobKey);
+  const stop = stopStatus(saved);
+  if (stop) return { kind: "stopped", status: stop, processed: saved?.processed ?? run.processed };
   // Checked again with the save; this early check spares a stale holder the effect.
   if (run.fence) await assertFence(run.db, run.fence.resource, run.fence.token, run.fence.owner);
   const after = run.cursor;

@@ -100,7 +100,10 @@ async function loop(
     if (run.signal.aborted) return result(run, "aborted");
     const startedAt = run.clock.now();
     const outcome: StepResult = await step(run);
-    if (outcome.kind === "stopped") return result(run, outcome.status);
+    if (outcome.kind === "stopped") {
+      run.processed = outcome.processed; // another runner may have moved it meanwhile
+      return result(run, outcome.status);
+    }
     const { checkpoint } = outcome;
     run.cursor = checkpoint.cursor;
     run.processed = checkpoint.processed;
