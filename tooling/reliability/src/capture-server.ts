@@ -20,7 +20,8 @@ export interface CaptureServer {
 }
 
 /**
- * Starts a capture server on a free port.
+ * Starts a capture server on a free port. With `onDelivery`, each delivery is handed to it as it
+ * arrives instead of being queued for `next()` (a sink for QStash callbacks).
  *
  * @example
  * ```ts
@@ -29,7 +30,9 @@ export interface CaptureServer {
  * const delivery = await capture.next();
  * ```
  */
-export async function startCaptureServer(): Promise<CaptureServer> {
+export async function startCaptureServer(
+  onDelivery?: (delivery: CapturedDelivery) => void,
+): Promise<CaptureServer> {
   const received: CapturedDelivery[] = [];
   const waiting: ((d: CapturedDelivery) => void)[] = [];
   const server = createServer((req, res) => {
@@ -42,7 +45,8 @@ export async function startCaptureServer(): Promise<CaptureServer> {
         body: Buffer.concat(chunks).toString("utf8"),
       };
       const waiter = waiting.shift();
-      if (waiter) waiter(delivery);
+      if (onDelivery) onDelivery(delivery);
+      else if (waiter) waiter(delivery);
       else received.push(delivery);
       res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
     });

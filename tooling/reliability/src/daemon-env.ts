@@ -33,3 +33,18 @@ export function daemonEnv(
     ...extra,
   };
 }
+
+/**
+ * `url` with `password` set: the test databases trust local connections and ignore it, so it
+ * only serves the secret scan (the process must never print it).
+ *
+ * @example
+ * ```ts
+ * const env = daemonEnv(database, redis, { DATABASE_URL: withPassword(database.url, DB_PASSWORD) });
+ * ```
+ */
+export function withPassword(url: string, password: string): string {
+  const parsed = new URL(url);
+  parsed.password = password;
+  return parsed.toString();
+}

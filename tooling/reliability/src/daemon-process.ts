@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
+import type { Capture } from "./capture.ts";
 
 const daemonRoot = dirname(createRequire(import.meta.url).resolve("@groundcrew/daemon"));
 /** The `groundcrew` CLI entry (a JS file that loads the TypeScript sources through tsx). */
@@ -21,7 +22,7 @@ export interface DaemonProcess {
 
 /**
  * Spawns `groundcrew daemon --config <config> --no-schedules` in `cwd` with exactly `env`
- * (plus PATH and HOME).
+ * (plus PATH and HOME); its stdout and stderr also go to `capture` (the secret scan) if given.
  *
  * @example
  * ```ts
@@ -34,6 +35,7 @@ export function spawnDaemon(
   config: string,
   cwd: string,
   env: Record<string, string>,
+  capture?: Capture,
 ): DaemonProcess {
   const child = spawn(
     process.execPath,
@@ -45,6 +47,10 @@ export function spawnDaemon(
     },
   );
   let output = "";
+  if (capture) {
+    child.stdout?.on("data", capture.stream(`daemon ${child.pid} stdout`));
+    child.stderr?.on("data", capture.stream(`daemon ${child.pid} stderr`));
+  }
   child.stderr?.on("data", (d: Buffer) => {
     output += d.toString();
   });

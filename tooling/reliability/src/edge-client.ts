@@ -1,5 +1,7 @@
-// Requests to the edge app in process, with every response kept (status, headers, body) for
-// the secret scan, and a console login that returns the session cookie and its CSRF token.
+// Requests to the edge app in process, with every response (status, headers, body) fed to the
+// file's secret-scan capture, and a console login that returns the session cookie and its CSRF
+// token.
+import type { Capture } from "./capture.ts";
 
 /** The part of the Hono app the client uses. */
 export interface RequestableApp {
@@ -19,20 +21,34 @@ export const bearer = (token: string): Record<string, string> => ({
 });
 
 /**
- * A client over `app` that records every response in `captured`.
+ * The CSRF token of a console page's forms (`<input … name="csrf" … value="…">`, attributes in
+ * any order), or undefined.
  *
  * @example
  * ```ts
- * const client = createEdgeClient(app);
+ * const csrf = csrfOf(await page.text());
+ * ```
+ */
+export function csrfOf(html: string): string | undefined {
+  const input = /<input\b[^>]*\bname="csrf"[^>]*>/.exec(html)?.[0];
+  return input ? /\bvalue="([^"]+)"/.exec(input)?.[1] : undefined;
+}
+
+/**
+ * A client over `app` that feeds every response (status, path, headers, body) to `capture`.
+ *
+ * @example
+ * ```ts
+ * const client = createEdgeClient(app, capture);
  * const { cookie, csrf } = await client.login(ADMIN_TOKEN);
  * ```
  */
-export function createEdgeClient(app: RequestableApp) {
-  const captured: string[] = [];
+export function createEdgeClient(app: RequestableApp, capture: Capture) {
   async function call(path: string, init: RequestInit = {}): Promise<Response> {
     const res = await app.request(path, init);
     const body = await res.clone().text();
-    captured.push(`${res.status} ${path} ${JSON.stringify([...res.headers])} ${body}`);
+    const where = `${init.method ?? "GET"} ${path.slice(0, 120)} → ${res.status}`;
+    capture.add(where, `${JSON.stringify([...res.headers])} ${body}`);
     return res;
   }
   async function login(token: string): Promise<{ cookie: string; csrf: string }> {
@@ -44,9 +60,9 @@ export function createEdgeClient(app: RequestableApp) {
     if (res.status !== 303) throw new Error(`login: expected 303, found ${res.status}`);
     const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
     const page = await (await call("/console/actions", { headers: { cookie } })).text();
-    const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1];
+    const csrf = csrfOf(page);
     if (!csrf) throw new Error("login: expected a csrf field on /console/actions, found none");
     return { cookie, csrf };
   }
-  return { call, login, captured };
+  return { call, login };
 }

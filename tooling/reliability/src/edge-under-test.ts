@@ -16,9 +16,12 @@ import {
 import type { TestDatabase, TestRedis } from "@groundcrew/testing";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
+import type { Capture } from "./capture.ts";
 
-/** The admin's real token (tests forge others). */
+/** The admin's real token (alice; tests forge others). */
 export const ADMIN_TOKEN = `adm-${crypto.randomUUID()}`;
+/** A second admin's token (bob): approves alice's two-person requests. */
+export const SECOND_ADMIN_TOKEN = `adm2-${crypto.randomUUID()}`;
 /** The console session secret. */
 export const SESSION_SECRET = `session-${crypto.randomUUID()}-${crypto.randomUUID()}`;
 
@@ -38,22 +41,41 @@ export const purgeWidgets = defineAdminAction({
   run: "admin.purge-widgets",
 });
 
+/** `approve-widgets`: the same preview, but a second admin must approve (two-person rule). */
+export const approveWidgets = defineAdminAction({
+  name: "approve-widgets",
+  description: "Delete widgets older than N days, once a second admin approves",
+  params: z.object({ olderThanDays: z.number().int().min(1).max(3650) }),
+  preview: purgeWidgets.preview,
+  confirmation: (_p, preview) => `approve ${preview.count} widgets`,
+  approvals: 1,
+  run: "admin.approve-widgets",
+});
+
 /**
- * Builds the app over the test database and Redis; every log line lands in `logs`.
+ * Builds the app over the test database and Redis; every log line lands in `capture` when
+ * given, else in `logs`. Admins: alice (`ADMIN_TOKEN`) and bob (`SECOND_ADMIN_TOKEN`).
  *
  * @example
  * ```ts
- * const { app, logs } = await createEdgeUnderTest(database, redis);
+ * const { app } = await createEdgeUnderTest(database, redis, capture);
  * const res = await app.request("/health/live");
  * ```
  */
-export async function createEdgeUnderTest(database: TestDatabase, redis: TestRedis) {
+export async function createEdgeUnderTest(
+  database: TestDatabase,
+  redis: TestRedis,
+  capture?: Capture,
+) {
   await database.sql`create table public.widgets (id serial primary key, age_days int not null)`;
   await database.sql`insert into public.widgets (age_days)
     select case when g <= 7 then 120 else 1 end from generate_series(1, 20) g`;
   const logs: string[] = [];
-  const line = (level: string) => (message: string, fields?: Record<string, unknown>) =>
-    void logs.push(JSON.stringify({ level, message, ...fields }));
+  const line = (level: string) => (message: string, fields?: Record<string, unknown>) => {
+    const text = JSON.stringify({ level, message, ...fields });
+    if (capture) capture.add("edge log", text);
+    else logs.push(text);
+  };
   const logger: Logger = { info: line("info"), warn: line("warn"), error: line("error") };
   const clock = systemClock;
   const db = database.db;
@@ -61,8 +83,11 @@ export async function createEdgeUnderTest(database: TestDatabase, redis: TestRed
   const app = createApp({
     health,
     healthMaxAgeS: 1,
-    adminTokens: new Map([[ADMIN_TOKEN, "alice"]]),
-    admin: createAdminService({ db, actions: [purgeWidgets], clock }),
+    adminTokens: new Map([
+      [ADMIN_TOKEN, "alice"],
+      [SECOND_ADMIN_TOKEN, "bob"],
+    ]),
+    admin: createAdminService({ db, actions: [purgeWidgets, approveWidgets], clock }),
     deadLetters: createDeadLetterService({ db, clock }),
     overview: createOverviewSource({ db, redis: redis.redis, clock }),
     rateLimiter: createRedisRateLimiter(redis.redis, `${redis.prefix}rate:`, {

@@ -3,10 +3,11 @@
 import { type Daemon, type GroundcrewConfig, loadEnv, startDaemon } from "@groundcrew/daemon";
 import type { TestDatabase, TestRedis } from "@groundcrew/testing";
 import { pino } from "pino";
+import type { Capture } from "./capture.ts";
 import { SIGNING_KEYS } from "./daemon-env.ts";
 import { freePort } from "./free-port.ts";
 
-/** A daemon and the log lines it wrote (for the secret scan). */
+/** A daemon and the log lines it wrote (kept here unless they go to a capture). */
 export interface InProcessDaemon {
   daemon: Daemon;
   logs: string[];
@@ -14,7 +15,8 @@ export interface InProcessDaemon {
 
 /**
  * Starts the daemon on a free port over the test database (and Redis, when given), with
- * `publicUrl` as GROUNDCREW_PUBLIC_URL (default: its own origin). Logs are captured at debug.
+ * `publicUrl` as GROUNDCREW_PUBLIC_URL (default: its own origin). Logs are written at debug, to
+ * `capture` (the secret scan) when given, else to `logs`.
  *
  * @example
  * ```ts
@@ -26,6 +28,7 @@ export async function startInProcessDaemon(options: {
   config: GroundcrewConfig;
   redis?: TestRedis;
   publicUrl?: string;
+  capture?: Capture;
 }): Promise<InProcessDaemon> {
   const port = await freePort();
   const env = loadEnv({
@@ -38,7 +41,11 @@ export async function startInProcessDaemon(options: {
     GROUNDCREW_POLL_MS: "50",
   });
   const logs: string[] = [];
-  const logger = pino({ level: "debug" }, { write: (line: string) => void logs.push(line) });
+  const { capture } = options;
+  const write = capture
+    ? (line: string) => capture.add("daemon log", line)
+    : (line: string) => void logs.push(line);
+  const logger = pino({ level: "debug" }, { write });
   const daemon = await startDaemon({
     env,
     config: { ...options.config, redis: { keyPrefix: options.redis?.prefix } },

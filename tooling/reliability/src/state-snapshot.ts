@@ -1,11 +1,11 @@
-// What hostile requests must not change: jobs, approvals, dead letters (with their status),
+// What hostile requests must not change: jobs, approvals and dead letters (with their status),
 // the widgets an admin action would delete, and accepted audit rows. Refusal audit rows may grow.
 import type { TestDatabase } from "@groundcrew/testing";
 
 /** A fingerprint of everything a request could change. */
 export interface StateSnapshot {
   jobs: string;
-  approvals: number;
+  approvals: string;
   deadLetters: string;
   widgets: number;
   auditNotRefused: number;
@@ -26,7 +26,8 @@ export async function snapshot(database: TestDatabase): Promise<StateSnapshot> {
     select
       (select count(*) || ':' || coalesce(md5(string_agg(id || status || attempts, ',' order by id)), '')
          from groundcrew.jobs) as jobs,
-      (select count(*)::int from groundcrew.admin_approvals) as approvals,
+      (select count(*) || ':' || coalesce(md5(string_agg(id || status, ',' order by id)), '')
+         from groundcrew.admin_approvals) as approvals,
       (select count(*) || ':' || coalesce(md5(string_agg(id || status || coalesce(status_note, ''), ',' order by id)), '')
          from groundcrew.dead_letters) as "deadLetters",
       (select case when to_regclass('public.widgets') is null then -1 else 0 end) as widgets,

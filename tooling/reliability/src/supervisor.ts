@@ -2,6 +2,7 @@
 // code other than 0, or a signal), the way production runs workers (systemd, Kubernetes).
 // Records every death with the tail of its output, so tests can report what killed it.
 import { type ChildProcess, spawn } from "node:child_process";
+import type { Capture } from "./capture.ts";
 
 /** One death of the worker. */
 export interface WorkerDeath {
@@ -24,7 +25,8 @@ export interface Supervisor {
 
 /**
  * Starts `node --import tsx <script>` in `cwd` with `env` (plus PATH/HOME) and keeps it alive.
- * `script` may also be an argv (`[file, ...args]`) run as `node <file> <args>`.
+ * `script` may also be an argv (`[file, ...args]`) run as `node <file> <args>`. Every
+ * incarnation's stdout and stderr are streamed into `capture` (the secret scan) when given.
  *
  * @example
  * ```ts
@@ -37,6 +39,7 @@ export function supervise(
   cwd: string,
   env: Record<string, string>,
   maxRestarts: number,
+  capture?: Capture,
 ): Supervisor {
   const argv = typeof script === "string" ? ["--import", "tsx", script] : [...script];
   const deaths: WorkerDeath[] = [];
@@ -58,6 +61,11 @@ export function supervise(
       });
       child.stdout?.on("data", keep);
       child.stderr?.on("data", keep);
+      if (capture) {
+        const n = deaths.length;
+        child.stdout?.on("data", capture.stream(`incarnation ${n} stdout`));
+        child.stderr?.on("data", capture.stream(`incarnation ${n} stderr`));
+      }
       child.once("exit", (code, signal) => {
         if (code === 0) return resolve();
         deaths.push({ code, signal, tail });

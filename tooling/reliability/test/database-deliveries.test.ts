@@ -2,13 +2,17 @@
 // supervised `groundcrew daemon` process while its private PostgreSQL is restarted and its
 // backends are terminated. QStash retries what failed; the daemon dedupes on the message id.
 // Expected: one job per message (none lost, none doubled), every job done, each effect once.
+// Everything the daemon wrote, every answer it gave QStash (errors during the faults included,
+// through QStash callbacks), and the rows left, are scanned for the secrets it was given.
 import { fileURLToPath } from "node:url";
 import { createDatabase, migrate } from "@groundcrew/core/db";
 import { type QStashEmulator, startQStash } from "@groundcrew/upstash-local/qstash";
 import { Client } from "@upstash/qstash";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { SIGNING_KEYS } from "../src/daemon-env.ts";
+import { capturePersisted, createCapture, expectNoLeaks } from "../src/capture.ts";
+import { type CaptureServer, startCaptureServer } from "../src/capture-server.ts";
+import { SIGNING_KEYS, withPassword } from "../src/daemon-env.ts";
 import { daemonBin } from "../src/daemon-process.ts";
 import { freePort } from "../src/free-port.ts";
 import { pause, runSeed, scaled, seededRandom, until } from "../src/mode.ts";
@@ -24,12 +28,29 @@ let pg: PrivatePostgres;
 let qstash: QStashEmulator;
 let observer: postgres.Sql;
 let daemon: Supervisor | undefined;
+let callbacks: CaptureServer;
+const answers: Record<number, number> = {};
+const DB_PASSWORD = `dbpw-${crypto.randomUUID()}`;
+const QSTASH_TOKEN = `qstash-${crypto.randomUUID()}`;
+const capture = createCapture("database-deliveries", {
+  currentSigningKey: SIGNING_KEYS.current,
+  nextSigningKey: SIGNING_KEYS.next,
+  databasePassword: DB_PASSWORD,
+  qstashToken: QSTASH_TOKEN,
+});
 
 beforeAll(async () => {
   [pg, qstash] = await Promise.all([
     startPrivatePostgres(),
-    startQStash({ signingKeys: SIGNING_KEYS }),
+    startQStash({ token: QSTASH_TOKEN, signingKeys: SIGNING_KEYS }),
   ]);
+  // QStash posts the daemon's answer to every attempt here (status, headers, body in base64).
+  callbacks = await startCaptureServer(({ body }) => {
+    const answer = JSON.parse(body) as { status: number; body: string; header: unknown };
+    answers[answer.status] = (answers[answer.status] ?? 0) + 1;
+    const text = Buffer.from(answer.body, "base64").toString("utf8");
+    capture.add(`daemon answer → ${answer.status}`, `${JSON.stringify(answer.header)} ${text}`);
+  });
   const setup = createDatabase({ url: pg.url });
   await migrate(setup.db);
   await setup.sql`create table notes (job_id bigint primary key)`;
@@ -45,6 +66,7 @@ afterAll(async () => {
   await daemon?.stop();
   await observer?.end({ timeout: 1 });
   await qstash?.close();
+  await callbacks?.close();
   await pg?.destroy();
 });
 
@@ -70,7 +92,7 @@ describe("QStash deliveries while PostgreSQL restarts", () => {
       [daemonBin, "daemon", "--config", "notes.config.ts", "--no-schedules"],
       fixtures,
       {
-        DATABASE_URL: pg.url,
+        DATABASE_URL: withPassword(pg.url, DB_PASSWORD),
         QSTASH_CURRENT_SIGNING_KEY: SIGNING_KEYS.current,
         QSTASH_NEXT_SIGNING_KEY: SIGNING_KEYS.next,
         GROUNDCREW_PUBLIC_URL: origin,
@@ -80,6 +102,7 @@ describe("QStash deliveries while PostgreSQL restarts", () => {
         GROUNDCREW_LEASE_MS: "1500",
       },
       100,
+      capture,
     );
     const client = new Client({ baseUrl: qstash.url, token: qstash.token });
     const ids: string[] = [];
@@ -90,6 +113,7 @@ describe("QStash deliveries while PostgreSQL restarts", () => {
           body: { i },
           retries: 100,
           retryDelay: "100",
+          callback: `${callbacks.origin}/answers`,
         });
         ids.push(messageId);
         await pause(random() * 30);
@@ -139,11 +163,18 @@ describe("QStash deliveries while PostgreSQL restarts", () => {
         injected,
         effects,
         daemonDeaths: daemon.deaths.length,
+        answers,
         dlq: dlq.messages.length,
       }),
     );
     expect(injected.restarts).toBe(RESTARTS);
     expect(effects).toMatchObject({ notes: MESSAGES, jobsRun: MESSAGES });
     expect(dlq.messages).toEqual([]);
+  });
+
+  test("nothing the daemon wrote, and no row it left, holds a configured secret", async () => {
+    await daemon?.stop();
+    await capturePersisted(capture, observer);
+    expectNoLeaks(capture);
   });
 });

@@ -1,13 +1,15 @@
 // The same database faults as database-restarts.test.ts, but the batch job is run by the real
 // `groundcrew daemon` (a supervised process, restarted when postgres.js#1208 kills it), from a
-// job row, under the daemon's own mutex and lease handling.
+// job row, under the daemon's own mutex and lease handling. Everything the daemon wrote, and
+// the rows left, are scanned for the secrets it was given.
 import { fileURLToPath } from "node:url";
 import { createDatabase, migrate } from "@groundcrew/core/db";
 import { enqueueJob } from "@groundcrew/core/jobs";
 import { createTestRedis, type TestRedis } from "@groundcrew/testing";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { SIGNING_KEYS } from "../src/daemon-env.ts";
+import { capturePersisted, createCapture, expectNoLeaks } from "../src/capture.ts";
+import { SIGNING_KEYS, withPassword } from "../src/daemon-env.ts";
 import { daemonBin } from "../src/daemon-process.ts";
 import { checkLedger, createLedger } from "../src/ledger.ts";
 import { pause, runSeed, scaled, seededRandom, until } from "../src/mode.ts";
@@ -27,9 +29,16 @@ let pg: PrivatePostgres;
 let redis: TestRedis;
 let observer: postgres.Sql;
 let daemon: Supervisor | undefined;
+const DB_PASSWORD = `dbpw-${crypto.randomUUID()}`;
+const capture = createCapture("database-restarts-daemon", {
+  currentSigningKey: SIGNING_KEYS.current,
+  nextSigningKey: SIGNING_KEYS.next,
+  databasePassword: DB_PASSWORD,
+});
 
 beforeAll(async () => {
   [pg, redis] = await Promise.all([startPrivatePostgres(), createTestRedis()]);
+  capture.watch({ redisToken: redis.token });
   const setup = createDatabase({ url: pg.url });
   await migrate(setup.db);
   await createLedger(setup.sql, ROWS);
@@ -59,7 +68,7 @@ describe("PostgreSQL restarts under the real daemon running a transactional batc
       [daemonBin, "daemon", "--config", "ledger.config.ts", "--no-schedules"],
       fixtures,
       {
-        DATABASE_URL: pg.url,
+        DATABASE_URL: withPassword(pg.url, DB_PASSWORD),
         UPSTASH_REDIS_REST_URL: redis.url,
         UPSTASH_REDIS_REST_TOKEN: redis.token,
         GROUNDCREW_LOCK_PREFIX: `${redis.prefix}lock:`,
@@ -74,6 +83,7 @@ describe("PostgreSQL restarts under the real daemon running a transactional batc
         LEDGER_DELAY_MS: "3",
       },
       100,
+      capture,
     );
     const faults = [
       ...Array.from({ length: RESTARTS }, (_, i) => (i % 2 ? "fast" : "immediate")),
@@ -138,5 +148,11 @@ describe("PostgreSQL restarts under the real daemon running a transactional batc
       select (select count(*)::int from groundcrew.jobs) as jobs,
              (select count(*)::int from groundcrew.dead_letters) as "deadLetters"`;
     expect(counts).toEqual({ jobs: 1, deadLetters: 0 });
+  });
+
+  test("nothing the daemon wrote, and no row it left, holds a configured secret", async () => {
+    await daemon?.stop();
+    await capturePersisted(capture, observer);
+    expectNoLeaks(capture);
   });
 });

@@ -1,11 +1,14 @@
 // A private PostgreSQL restarted (fast and crash-like) and its backends terminated at random
 // while a supervised worker process runs the ledger batch job in transactional mode. The job
-// must finish with every row applied exactly once, whatever died along the way.
+// must finish with every row applied exactly once, whatever died along the way. Everything the
+// worker wrote, and the rows left, are scanned for the Redis token and the database password.
 import { fileURLToPath } from "node:url";
 import { createDatabase, migrate } from "@groundcrew/core/db";
 import { createTestRedis, type TestRedis } from "@groundcrew/testing";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { capturePersisted, createCapture, expectNoLeaks } from "../src/capture.ts";
+import { withPassword } from "../src/daemon-env.ts";
 import { checkLedger, createLedger } from "../src/ledger.ts";
 import { pause, runSeed, scaled, seededRandom } from "../src/mode.ts";
 import { type PrivatePostgres, startPrivatePostgres } from "../src/private-postgres.ts";
@@ -20,9 +23,12 @@ let pg: PrivatePostgres;
 let redis: TestRedis;
 let observer: postgres.Sql;
 let worker: Supervisor | undefined;
+const DB_PASSWORD = `dbpw-${crypto.randomUUID()}`;
+const capture = createCapture("database-restarts", { databasePassword: DB_PASSWORD });
 
 beforeAll(async () => {
   [pg, redis] = await Promise.all([startPrivatePostgres(), createTestRedis()]);
+  capture.watch({ redisToken: redis.token });
   const setup = createDatabase({ url: pg.url });
   await migrate(setup.db);
   await createLedger(setup.sql, ROWS);
@@ -67,13 +73,14 @@ describe("PostgreSQL restarts and terminated backends during a transactional bat
       "fixtures/ledger-worker.ts",
       root,
       {
-        DATABASE_URL: pg.url,
+        DATABASE_URL: withPassword(pg.url, DB_PASSWORD),
         UPSTASH_REDIS_REST_URL: redis.url,
         UPSTASH_REDIS_REST_TOKEN: redis.token,
         LOCK_KEY: `${redis.prefix}lock:ledger`,
         LEDGER_BATCH_SIZE: String(scaled(100, 500)),
       },
       RESTARTS + TERMINATIONS + 10,
+      capture,
     );
     let finished = false;
     const done = worker.done.then(() => {
@@ -134,5 +141,11 @@ describe("PostgreSQL restarts and terminated backends during a transactional bat
     const [checkpoint] = await observer`
       select status, processed::int as processed from groundcrew.checkpoints`;
     expect(checkpoint).toEqual({ status: "done", processed: ROWS });
+  });
+
+  test("nothing the worker wrote, and no row it left, holds a configured secret", async () => {
+    await worker?.stop();
+    await capturePersisted(capture, observer);
+    expectNoLeaks(capture);
   });
 });

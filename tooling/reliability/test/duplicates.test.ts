@@ -1,12 +1,15 @@
 // The same QStash message, signed by the QStash emulator and captured on its way, delivered to
 // the daemon's ingress 5 times at once → one job, whose handler runs once. The same delivery
-// replayed after its signature expired → 401, nothing enqueued.
+// replayed after its signature expired → 401, nothing enqueued. The daemon's answers and log
+// lines, and the dead letters, audit rows and job errors left, are scanned for the signing keys
+// and the QStash token.
 import { manualClock } from "@groundcrew/core/clock";
 import { pauseJobs, resumeJobs } from "@groundcrew/core/jobs";
 import { createTestDatabase, type TestDatabase } from "@groundcrew/testing";
 import { type QStashEmulator, startQStash } from "@groundcrew/upstash-local/qstash";
 import { Client } from "@upstash/qstash";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { capturePersisted, createCapture, expectNoLeaks } from "../src/capture.ts";
 import { type CaptureServer, deliveryHeaders, startCaptureServer } from "../src/capture-server.ts";
 import { SIGNING_KEYS } from "../src/daemon-env.ts";
 import { type InProcessDaemon, startInProcessDaemon } from "../src/in-process-daemon.ts";
@@ -21,16 +24,23 @@ let capture: CaptureServer;
 let qstash: QStashEmulator;
 let running: InProcessDaemon;
 let runs = 0;
+const QSTASH_TOKEN = `qstash-${crypto.randomUUID()}`;
+const scan = createCapture("duplicates", {
+  currentSigningKey: SIGNING_KEYS.current,
+  nextSigningKey: SIGNING_KEYS.next,
+  qstashToken: QSTASH_TOKEN,
+});
 
 beforeAll(async () => {
   database = await createTestDatabase();
   capture = await startCaptureServer();
-  qstash = await startQStash({ signingKeys: SIGNING_KEYS });
+  qstash = await startQStash({ token: QSTASH_TOKEN, signingKeys: SIGNING_KEYS });
   // The daemon's public URL is the capture server's origin (as if a proxy sat in front): the
   // captured signatures name that URL, exactly what QStash signs in production.
   running = await startInProcessDaemon({
     database,
     publicUrl: capture.origin,
+    capture: scan,
     config: {
       jobs: {
         [JOB]: {
@@ -70,10 +80,9 @@ describe("duplicate QStash deliveries", () => {
           }),
         ),
       );
-      const answers = (await Promise.all(replies.map((r) => r.json()))) as {
-        outcome: string;
-        jobId: number;
-      }[];
+      const texts = await Promise.all(replies.map((r) => r.text()));
+      texts.forEach((text, i) => void scan.add(`delivery ${round}.${i}`, text));
+      const answers = texts.map((text) => JSON.parse(text)) as { outcome: string; jobId: number }[];
       expect(replies.map((r) => r.status)).toEqual(Array(COPIES).fill(200));
       expect(answers.map((a) => a.outcome).sort()).toEqual([
         ...Array(COPIES - 1).fill("duplicate"),
@@ -98,6 +107,7 @@ describe("duplicate QStash deliveries", () => {
   test("a delivery replayed after its signature expired is refused with 401 and enqueues nothing", async () => {
     // An emulator whose clock is 10 minutes behind signs tokens that expired 5 minutes ago.
     const late = await startQStash({
+      token: QSTASH_TOKEN,
       signingKeys: SIGNING_KEYS,
       clock: manualClock(Date.now() - 10 * 60_000),
     });
@@ -111,6 +121,7 @@ describe("duplicate QStash deliveries", () => {
         body: delivery.body,
       });
       expect(reply.status).toBe(401);
+      scan.add("expired delivery → 401", await reply.text());
       // The only thing wrong with it is its age: same keys and URL as the accepted ones above.
       const claims = JSON.parse(
         Buffer.from(
@@ -125,5 +136,10 @@ describe("duplicate QStash deliveries", () => {
     } finally {
       await late.close();
     }
+  });
+
+  test("nothing captured in this file holds a signing key or the QStash token", async () => {
+    await capturePersisted(scan, database.sql);
+    expectNoLeaks(scan);
   });
 });

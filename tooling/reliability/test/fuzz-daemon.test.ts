@@ -2,8 +2,10 @@
 // port): random methods, paths, headers, bodies up to past the 1 MiB cap, and missing, random,
 // forged (wrong key), misdirected (other URL), tampered (other body) or expired signatures.
 // Expected: never a 5xx, every delivery refused with a 4xx, no job enqueued, the daemon up.
+// Every response and daemon log line is scanned for the signing keys.
 import { createTestDatabase, type TestDatabase } from "@groundcrew/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { capturePersisted, createCapture, expectNoLeaks } from "../src/capture.ts";
 import { SIGNING_KEYS } from "../src/daemon-env.ts";
 import {
   encodeAll,
@@ -25,11 +27,16 @@ const JOB = "reliability.collect";
 let database: TestDatabase;
 let running: InProcessDaemon;
 const statuses: Record<number, number> = {};
+const capture = createCapture("fuzz-daemon", {
+  currentSigningKey: SIGNING_KEYS.current,
+  nextSigningKey: SIGNING_KEYS.next,
+});
 
 beforeAll(async () => {
   database = await createTestDatabase();
   running = await startInProcessDaemon({
     database,
+    capture,
     config: { jobs: { [JOB]: { run: async () => "ok" } } },
   });
 });
@@ -111,6 +118,7 @@ describe("fuzzing the daemon's ingress", () => {
           if (sig) headers["upstash-signature"] = sig;
           if (id) headers["upstash-message-id"] = id;
           const res = await rawRequest(m, url, headers, bytes);
+          capture.add(`${m} ${p.slice(0, 100)} → ${res.status}`, res.body);
           statuses[res.status] = (statuses[res.status] ?? 0) + 1;
           expect(res.status).toBeLessThan(500);
           if (m === "POST" && p.startsWith("/qstash/")) {
@@ -135,5 +143,10 @@ describe("fuzzing the daemon's ingress", () => {
     );
     expect(genuine.status).toBe(200);
     expect(JSON.parse(genuine.body)).toMatchObject({ outcome: "enqueued" });
+  });
+
+  test("nothing captured in this file holds a signing key", async () => {
+    await capturePersisted(capture, database.sql);
+    expectNoLeaks(capture);
   });
 });

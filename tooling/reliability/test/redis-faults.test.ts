@@ -3,11 +3,14 @@
 // fire or its writes be refused, B must get going (after repairing the fence counter when Redis
 // lost it), and the commits in Postgres must never interleave two holders.
 // Holders fence their writes with the lease itself (fence + owner token), as core recommends.
+// The errors the Upstash client and core's mutex raised along the way (swallowed while the
+// front reconnects) and the holders' results are scanned for the REST token.
 import { acquire, assertFence, type Lease, repairFence } from "@groundcrew/core/mutex";
 import { createTestDatabase, type TestDatabase } from "@groundcrew/testing";
 import { type RedisRest, startRedisRest } from "@groundcrew/upstash-local/redis-rest";
 import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createCapture, expectNoLeaks } from "../src/capture.ts";
 import {
   createCommitsTable,
   type HolderResult,
@@ -25,6 +28,7 @@ let database: TestDatabase;
 let server: PrivateRedis;
 let front: RedisRest;
 const token = `reliability-${crypto.randomUUID()}`;
+const capture = createCapture("redis-faults", { redisToken: token });
 const client = () => new Redis({ url: front.url, token, retry: { retries: 1, backoff: () => 50 } });
 
 beforeAll(async () => {
@@ -56,7 +60,10 @@ async function grant(
         holderId: holder,
         index: false,
         heartbeat,
-      }).catch(() => undefined);
+      }).catch((err: unknown) => {
+        capture.add(`${holder} acquire error`, err instanceof Error ? `${err.stack}` : String(err));
+        return undefined;
+      });
       return result?.acquired ? result.lease : undefined;
     },
     50,
@@ -108,8 +115,15 @@ async function scenario(
   if (fault === "restart") await server.restart();
   else await redisA.del(key, `${key}:fence`);
   const resultsB = await secondHolder(client(), key, resource);
-  const resultA = await runA;
+  const resultA = await runA.catch((err: unknown) => {
+    capture.add("A write error", err instanceof Error ? `${err.stack}` : String(err));
+    throw err;
+  });
   await leaseA.release();
+  capture.add(
+    `${fault} ${round} results`,
+    JSON.stringify({ fence: `${leaseA.fence}`, resultA, resultsB }),
+  );
   return { resource, leaseA, fenceA: leaseA.fence, resultA, resultsB };
 }
 
@@ -169,5 +183,11 @@ describe("Redis loses the fence counter of a lock's first holder", () => {
       .transaction((tx) => assertFence(tx, resource, leaseA))
       .catch((e: unknown) => e);
     expect(late).toMatchObject({ code: "STALE_FENCE", presented: 1n, current: 2n });
+  });
+});
+
+describe("secrets", () => {
+  test("no error raised or result recorded along the way holds the REST token", () => {
+    expectNoLeaks(capture);
   });
 });
