@@ -78,7 +78,10 @@ export interface BatchJobDefinition<S extends BatchSource, M extends BatchMode> 
   targetBatchMs?: number;
   /** Pause between batches in ms, or a callback giving it (e.g. from replication lag). */
   throttle?: number | (() => Promise<number> | number);
-  /** Default fence resource when `runBatchJob` gets a fence without one (the mutex name). */
+  /**
+   * The mutex name: the Redis key `runBatchJob` acquires when given `redis`, and the default
+   * fence resource when it gets a fence without one.
+   */
   lock?: string;
   /** Estimated rows for a function source (table sources use the planner). */
   estimateTotal?: (db: Db) => Promise<number | null>;

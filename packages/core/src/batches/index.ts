@@ -1,3 +1,4 @@
+export type { BatchLockOptions } from "./batch-lock.ts";
 export { type BatchSizer, type BatchSizerOptions, createBatchSizer } from "./batch-size.ts";
 export {
   type BatchContext,

@@ -7,6 +7,9 @@ import { InvalidArgumentError } from "../errors.ts";
 import { StaleFenceError } from "../mutex/errors.ts";
 import { assertFence } from "../mutex/fence.ts";
 import type { Lease } from "../mutex/lease.ts";
+import type { MutexRedis } from "../mutex/redis.ts";
+import type { MutexHolder } from "../mutex/types.ts";
+import { type BatchLockOptions, runWithBatchLock } from "./batch-lock.ts";
 import { createBatchSizer } from "./batch-size.ts";
 import {
   atLeastOnceStep,
@@ -38,20 +41,41 @@ export interface RunBatchJobOptions {
    * lease.fence, owner: lease.token }` plus its `signal` (combined with `signal` if both are given).
    */
   lease?: Pick<Lease, "key" | "fence" | "signal"> & { token?: string };
+  /**
+   * Redis for the job's own mutex, taken by this call when neither `lease` nor `fence` is given
+   * (with either, the caller holds the lock and `redis` is ignored). It acquires `lock.key`
+   * (default: the job's `lock`, else `batch-job:<jobKey>`) before touching the checkpoint, fences
+   * every checkpoint write with the lease (its fence and owner token, resource = the key), keeps
+   * it alive with the heartbeat, stops with `aborted` (reason: the `LockLostError`) when it is
+   * lost, and releases it at the end (`result.lock`). While another holder has it, after
+   * waiting up to `lock.waitMs` (default 0), the call returns `status: "locked"` with the
+   * `holder` and `retryAfterMs`, having run nothing.
+   */
+  redis?: MutexRedis;
+  /** Options of the mutex taken with `redis` (`withMutex`'s, plus `key`). Default ttlMs 30 000. */
+  lock?: BatchLockOptions;
   clock?: Clock;
   /** Called after every batch with the progress just checkpointed. */
   onProgress?: (progress: Progress) => void;
 }
 
-/** How a run ended. `aborted`: the signal fired; the checkpoint stays `running` and resumable. */
+/**
+ * How a run ended. `aborted`: the signal fired (or the lease was lost); the checkpoint stays
+ * `running` and resumable. `locked`: with `redis`, another holder had the job's mutex; nothing ran.
+ */
 export interface RunBatchJobResult {
-  status: "done" | "paused" | "cancelled" | "aborted";
+  status: "done" | "paused" | "cancelled" | "aborted" | "locked";
   /** Rows processed since the job key started (all runs). */
   processed: number;
   /** Batches committed by this run. */
   batches: number;
   /** For `aborted`: the signal's reason (a `LockLostError` when the lease was lost). */
   reason?: unknown;
+  /** For `locked`: who holds the job's mutex, and when it may be free (its remaining TTL). */
+  holder?: MutexHolder;
+  retryAfterMs?: number;
+  /** With `redis`: the mutex this run held, and whether the final release deleted it. */
+  lock?: { key: string; fence: number; released: boolean };
 }
 
 /**
@@ -69,6 +93,9 @@ export interface RunBatchJobResult {
  *   lease, // or: fence: { resource: lease.key, token: lease.fence }, signal: lease.signal
  * });
  * if (result.status === "paused") console.log(`paused after ${result.processed} rows`);
+ * // Or let it take the job's mutex itself:
+ * const own = await runBatchJob(db, backfill, { redis, lock: { ttlMs: 30_000 } });
+ * if (own.status === "locked") console.log("running elsewhere; retry in", own.retryAfterMs);
  * ```
  */
 export async function runBatchJob<S extends BatchSource, M extends BatchMode>(
@@ -76,6 +103,17 @@ export async function runBatchJob<S extends BatchSource, M extends BatchMode>(
   job: BatchJob<S, M>,
   options: RunBatchJobOptions = {},
 ): Promise<RunBatchJobResult> {
+  if (options.redis && !options.lease && !options.fence) {
+    const lockRun = {
+      db,
+      jobKey: options.jobKey ?? job.name,
+      jobLock: job.lock,
+      signal: options.signal,
+    };
+    return runWithBatchLock(options.redis, options.lock ?? {}, lockRun, (lease) =>
+      runBatchJob(db, job, { ...options, redis: undefined, lease }),
+    );
+  }
   const run = await prepare(db, job as unknown as BatchJob<BatchSource, BatchMode>, options);
   if ("status" in run) return run;
   const onAbort = () => void cancelInFlight(run);
