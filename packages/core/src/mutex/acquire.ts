@@ -26,7 +26,8 @@ type AcquireReply = [number, number, number, string?, string?, number?];
  * `signal` aborts before the lock can expire in Redis when renewal fails.
  *
  * Redis keys: `key` (a hash: owner, fence, label, since), `key:fence` (the counter, never
- * expires) and the index sorted set.
+ * expires), `key:released` (the last release's `owner/fence`, kept one TTL) and the index sorted
+ * set.
  *
  * @example
  * ```ts

@@ -56,6 +56,33 @@ describe("the mutex under contention", () => {
     expect(work).toBe(100);
   }, 60_000);
 
+  // Each round above is 50 handoffs through the REST front (~2.5 s on a loaded 2-core machine),
+  // so 10 such rounds would cost ~25 s. The grant's atomicity gets its 10 rounds here instead:
+  // 50 single attempts at once per round, for about one REST round trip each.
+  test("50 simultaneous attempts in each of 10 rounds: exactly one grant per round, the rest see that holder", async () => {
+    const key = `${t.prefix}burst`;
+    const index = `${t.prefix}index`;
+    const fences: number[] = [];
+    for (let round = 0; round < 10; round++) {
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          acquire(t.redis, key, { ttlMs: 10_000, index, heartbeat: false, holderId: `c${i}` }),
+        ),
+      );
+      const granted = results.flatMap((r) => (r.acquired ? [r.lease] : []));
+      expect(granted).toHaveLength(1);
+      const [winner] = granted;
+      if (!winner) throw new Error("expected a grant");
+      for (const r of results) {
+        if (!r.acquired)
+          expect(r.holder).toMatchObject({ owner: winner.token, fence: winner.fence });
+      }
+      fences.push(winner.fence);
+      expect(await winner.release()).toBe(true);
+    }
+    expect(fences).toEqual(Array.from({ length: 10 }, (_, i) => (fences[0] ?? 0) + i));
+  }, 60_000);
+
   test("a holder stalled past its TTL loses the lease; its fenced write is refused, the new holder's succeeds", async () => {
     const key = `${t.prefix}stalled`;
     const index = `${t.prefix}index`;
