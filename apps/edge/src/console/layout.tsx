@@ -1,3 +1,7 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
+// Also set in tsconfig.base.json and deno.json; the pragmas make the JSX hono/jsx wherever a tool
+// does not apply that config to this file (tsx started in another workspace defaults to React).
 import { raw } from "hono/html";
 import type { PropsWithChildren } from "hono/jsx";
 import type { HtmlEscapedString } from "hono/utils/html";

@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import type { AdminActionInfo, AuditEntry, OverviewSource, PendingApproval } from "../deps.ts";
 import { CsrfField, type Html, Page, type View } from "./layout.tsx";
 

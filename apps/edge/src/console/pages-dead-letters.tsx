@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import type { DeadLetter, DeadLetterGroup } from "../deps.ts";
 import { CsrfField, type Html, Message, type Notice, Page, type View } from "./layout.tsx";
 

@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import { type Html, Message, Page } from "./layout.tsx";
 
 /**

@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
 import type { EdgeDeps, HealthDocument } from "../deps.ts";
 import type { View } from "./layout.tsx";

@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import { raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 
