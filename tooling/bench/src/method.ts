@@ -50,8 +50,10 @@ export const METHOD = `1. **Job drain.** Each system gets a fresh database per r
    (apps/daemon's bin, as deployed; defaults but \`GROUNDCREW_CONCURRENCY\`) are started against that
    database and one Redis (the Upstash REST front in the bench process), and only when every process
    has logged "ready" is the name resumed, so start-up is not in the figure and no process gets a head
-   start. jobs/s = (jobs − 1) / (last \`finished_at\` − first \`finished_at\`) of the name's jobs (the
-   handler returns at once, so the first completion is within a few ms of the first claim). CPU per
+   start. jobs/s from the name's \`finished_at\` in the job table, over the stretch in which every
+   process was draining: from the first completion of the last process to join (an idle daemon claims
+   at its next poll, up to 1 s after the resume) to the last completion, the jobs finished in it
+   divided by its length. CPU per
    job: user + system time from /proc of the daemon processes and of their PostgreSQL backends,
    between the resume and the drained name, divided by the jobs. Points run interleaved (1 process
    at concurrency c, 3 at c each, 1 at 3c) in every run. Locked variant: each job declares the lock

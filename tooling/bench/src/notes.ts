@@ -160,7 +160,7 @@ const NOTES: readonly Note[] = [
   that finds the key busy does not wait: it sends the job back for the holder's *remaining TTL* (up
   to 1 s here; with the default \`lockTtlMs\` of 30 s, up to 30 s), although the holder of a short job
   releases the key milliseconds later. 3 × 10 slots claim more jobs of the same 4 keys at once than
-  10 slots do, so more collide and are pushed back (see the CPU row below). So the variant measures that policy (tens of jobs/s), not Redis or
+  10 slots do, so more collide and are pushed back (see the CPU row below). So the variant measures that policy (a few to a few tens of jobs/s), not Redis or
   PostgreSQL. To close it: on a busy lock, send the job back for a short jittered delay that grows
   per attempt (tens of ms) instead of the holder's remaining TTL, and have a process hold back jobs
   of a key it already holds rather than claim and return them one by one.`,
@@ -176,33 +176,32 @@ const NOTES: readonly Note[] = [
   {
     benchmark: 8,
     figure: "drain",
-    text: `Three processes at concurrency 10 each drained more jobs/s than one process at concurrency
-  10, but fewer than one process at concurrency 30, the same 30 slots in one process: on this machine
-  what scaled was the number of slots in flight, not the number of processes. In one process at
-  concurrency 10 a no-op job is bound by waiting, not by CPU: the daemon and its backends used
-  1.2–1.4 ms of CPU per job (rows below), half a core or a little more at that rate; the rest of a job's time is the
-  claim's two round trips, the completing UPDATE and its commit (a WAL flush, \`fdatasync\` here).
-  More slots overlap more of those waits, wherever they live. Processes are not free: each runs its
-  own event loop, pool, claim loop and lease heartbeats and claims fewer jobs per claim, so the
-  daemons' CPU per job rose by a quarter to a half with three; and the three share the 2 cores with
-  PostgreSQL and, during this run, with other helpers' test suites (load average 5–11), so none had
-  a core to itself. On separate machines more processes would add what is on the daemon side: the
-  daemon's own CPU per job (0.45–0.85 ms here) and whatever a real handler spends. They would not add
-  to the one PostgreSQL: its backends spend 0.5–0.8 ms of CPU and one WAL flush per job whoever
-  claims it, which on these 2 cores alone bounds a drain near 3,000 jobs/s. Cheaper claims and
-  grouped completions (benchmark 1's drain note) raise that ceiling for any number of processes.`,
+    text: `On this one 2-core machine three processes at concurrency 10 each did not reliably drain faster
+  than one process: run by run they were ahead or behind by tens of percent (see "Groundcrew's value in
+  each run"), and across the runs made here the ratio to one process at concurrency 10 moved between
+  0.8× and 1.9× with the machine's load. What the processes share decides it: the 2 cores, with
+  PostgreSQL and (during these runs) other helpers' test suites, so no process has a core to itself;
+  and the one PostgreSQL, whose backends spend about a millisecond of CPU and one WAL flush
+  (\`fdatasync\`) per job whoever claims it. A no-op job is bound by waiting (the claim's two round
+  trips, the completing UPDATE and its commit), and more slots overlap more of those waits whether
+  they live in one process or in three. Processes are not free: each runs its own event loop, pool,
+  claim loop and lease heartbeats and claims fewer jobs per claim, so the daemons' CPU per job is
+  higher with three (rows below). On separate machines more processes add what is on the daemon side
+  (its own CPU per job, and whatever a real handler spends), not what is on PostgreSQL's: its CPU and
+  WAL flush per job bound a drain however many daemons claim. Cheaper claims and grouped completions
+  (benchmark 1's drain note) raise that bound for any number of processes.`,
   },
   {
     benchmark: 8,
     figure: "CPU per job",
-    text: `User + system time from /proc between the resume and the drained table, divided by the jobs.
+    text: `User + system time from /proc between the resume and the drained name, divided by the jobs.
   The daemons' share grows with processes: three copies of the fixed work (claim loop, timers,
   lease heartbeats) and smaller claims, since each process refills only its own few free slots, so
   there are more claims per job; one process at concurrency 30 is the cheapest because its claims
-  fetch more jobs each. The PostgreSQL backends' share stays at 0.5–0.8 ms per job in every
-  configuration: it is the queue's own cost per job (paused-names read, \`SKIP LOCKED\` claim,
-  completing UPDATE, commit), paid once per job whichever process claims it, and a second daemon
-  machine would not reduce it.`,
+  fetch more jobs each. The PostgreSQL backends' share is of the same order in every configuration
+  (about a millisecond per job here): it is the queue's own cost per job (paused-names read,
+  \`SKIP LOCKED\` claim, completing UPDATE, commit), paid once per job whichever process claims it,
+  plus the extra claims when claims are smaller; a second daemon machine would not reduce it.`,
   },
 ];
 

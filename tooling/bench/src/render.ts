@@ -135,6 +135,8 @@ function sizeOf(benchmark: string, s: Partial<BenchSizes>): string {
       return `${n(s.mutexPairs ?? 0)} mutex pairs over ${s.mutexConcurrency} loops`;
     case "iteration":
       return `${n(s.iterationRows ?? 0)} iteration rows (OFFSET capped at ${sec(s.offsetCapMs)} s)`;
+    case "iteration3m":
+      return "3,000,000 rows for the peak-RSS point";
     case "counters":
       return `${n(s.counterParents ?? 0)} parents / ${n(s.counterChildren ?? 0)} children (per-parent loop capped at ${sec(s.perParentCapMs)} s)`;
     case "sweep":
@@ -220,7 +222,7 @@ function sizesText(runs: readonly StoredRun[]): string {
     `The issue asks for ${n(ISSUE_SIZES.drainJobs ?? 0)} drain jobs and ${n(ISSUE_SIZES.sweepRows ?? 0)} swept rows. At those sizes the default run does not reliably fit in 10 minutes on this shared 2-core machine (a drain of 20,000 jobs by Groundcrew alone takes 25–60 s per pass here depending on the machine's load, times three runs, next to three peers; and refilling 1,000,000 marked rows twice per run costs about 20 s per run), so the defaults are ${n(drain)} jobs and ${n(sweep)} rows. Run the issue's sizes with \`npm run bench -- --sizes drainJobs=20000,sweepRows=1000000\`.`,
     ...(daemons
       ? [
-          `The several-daemons benchmark (8) drains ${n(daemons.daemonJobs)} jobs per point (three points per run, nine in a default run, each with its own database and freshly started daemon processes, which take 2–10 s to start here depending on the load); the scale-out test of tooling/dist-test drains 20,000, which at the rates measured here takes 15–90 s per point and would alone take most of the 10 minutes. The jobs/s of a point is read between its first and last completion, so a smaller drain measures the same steady rate, over fewer seconds. Run 20,000 with \`--only daemons --sizes daemonJobs=20000\`. Its locked variant drains ${n(daemons.daemonLockedJobs)} jobs on the processes of the 1 × c and 3 × c points, after their no-op jobs, because a busy lock sends a job back for the holder's remaining TTL (see its note) and so runs at tens of jobs/s.`,
+          `The several-daemons benchmark (8) drains ${n(daemons.daemonJobs)} jobs per point (three points per run, nine in a default run, each with its own database and freshly started daemon processes, which take 2–10 s to start here depending on the load); the scale-out test of tooling/dist-test drains 20,000, which at the rates measured here takes 15–90 s per point and would alone take most of the 10 minutes. The jobs/s of a point is read over the stretch in which every process was draining, so a smaller drain measures the same steady rate, over fewer seconds. Run 20,000 with \`--only daemons --sizes daemonJobs=20000\`. Its locked variant drains ${n(daemons.daemonLockedJobs)} jobs on the processes of the 1 × c and 3 × c points, after their no-op jobs, because a busy lock sends a job back for the holder's remaining TTL (see its note) and so runs at a few to a few tens of jobs/s.`,
         ]
       : []),
     `${http ? `Benchmarks 6 and 7 load each endpoint for ${http.httpDurationMs / 1000} s after a 1 s warm-up (the issue sets no duration); \`--sizes httpDurationMs=10000\` loads longer. ` : ""}The other sizes are the issue's. \`BENCH_SCALE=0.1\` (or \`--scale 0.1\`) scales all of them for a quick run; \`--only drain,mutex\` picks benchmarks (and keeps the other sections of RESULTS.md); \`--runs 5\` takes the median of more runs.`,

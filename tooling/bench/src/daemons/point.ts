@@ -21,8 +21,9 @@ export interface PointSpec {
 
 /** One drain's figures. */
 export interface PointSample {
-  /** Jobs per second from the first completion to the last (finished_at in the job table). */
+  /** Jobs per second while every process was draining (see measure), from the job table. */
   jobsPerS: number;
+  /** How long that stretch lasted. */
   seconds: number;
   /** Jobs each process ran (the job's output names its process). */
   byWorker: Record<string, number>;
@@ -147,25 +148,35 @@ async function drained(database: Db, name: string, jobs: number): Promise<void> 
   }
 }
 
+/**
+ * jobs/s over the stretch in which every process was draining: from the moment the last process
+ * to join finished its first job to the last completion. An idle daemon claims at its next poll
+ * (up to `pollMs`, 1 s, after the resume), so the processes join at different moments; counting
+ * from the first completion would charge that stagger to the several-process points.
+ */
 async function measure(
   database: Db,
   name: string,
   jobs: number,
 ): Promise<Omit<PointSample, "daemonCpuMsPerJob" | "postgresCpuMsPerJob">> {
-  const [span] = await database.sql<{ done: number; seconds: number }[]>`
+  const workers = await database.sql<{ w: string; n: number }[]>`
+    select output->>'w' as w, count(*)::int as n from groundcrew.jobs
+    where name = ${name} group by 1 order by 1`;
+  const [span] = await database.sql<{ done: number; after: number; seconds: number }[]>`
+    with firsts as (
+      select min(finished_at) as first from groundcrew.jobs
+      where name = ${name} and status = 'done' group by output->>'w'),
+    joined as (select max(first) as at from firsts)
     select count(*)::int as done,
-           extract(epoch from max(finished_at) - min(finished_at))::float8 as seconds
+           (count(*) filter (where finished_at > (select at from joined)))::int as after,
+           extract(epoch from max(finished_at) - (select at from joined))::float8 as seconds
     from groundcrew.jobs where name = ${name} and status = 'done'`;
   if (span?.done !== jobs) {
     throw new Error(`daemons: expected ${jobs} jobs done, found ${span?.done}`);
   }
-  const workers = await database.sql<{ w: string; n: number }[]>`
-    select output->>'w' as w, count(*)::int as n from groundcrew.jobs
-    where name = ${name} group by 1 order by 1`;
-  const seconds = span.seconds;
   return {
-    jobsPerS: seconds > 0 ? (jobs - 1) / seconds : Number.NaN,
-    seconds,
+    jobsPerS: span.seconds > 0 ? span.after / span.seconds : Number.NaN,
+    seconds: span.seconds,
     byWorker: Object.fromEntries(workers.map((r) => [r.w, r.n])),
   };
 }
