@@ -49,7 +49,7 @@ describe("groundcrew CLI", () => {
     const [row] = await database.sql`select name, actor from groundcrew.jobs where id = ${id}`;
     expect(row?.name).toBe("hello");
     expect(row?.actor).toMatch(/^cli:/);
-  });
+  }, 90_000); // two tsx start-ups, slow when every suite runs at once
 
   test("--help works everywhere; unknown commands and options exit 2", async () => {
     const [root, group, leaf, unknown, badOption] = await Promise.all([
@@ -65,7 +65,7 @@ describe("groundcrew CLI", () => {
     expect(leaf.stdout).toContain("--dry-run");
     expect([unknown.code, badOption.code]).toEqual([2, 2]);
     expect(unknown.stderr).toContain("unknown command: jobs explode");
-  }, 90_000); // two tsx start-ups, slow when every suite runs at once
+  });
 
   test("--no-color and NO_COLOR turn colour off even with FORCE_COLOR or a TTY; colour otherwise", async () => {
     const ansi = `${String.fromCharCode(27)}[`; // an ANSI escape sequence starts so
