@@ -1,41 +1,32 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { Client, Receiver } from "@upstash/qstash";
 import { expect, onTestFinished, test, vi } from "vitest";
 import { realClock } from "../qstash/clock.ts";
 import { startDestination } from "../qstash/test-support.ts";
+import { runCliToExit, startCli } from "./cli-process.ts";
 
 const cli = fileURLToPath(new URL("./qstash.ts", import.meta.url));
 
 test("the CLI serves the official client, signs deliveries the Receiver accepts, never prints its secrets and stops on SIGTERM", async () => {
   const token = "cli-qstash-token-9f3e";
   const keys = { current: "sig_cliCurrent4a7b", next: "sig_cliNext8c2d" };
-  const child = spawn(process.execPath, ["--import", "tsx", cli, "--port", "0"], {
-    env: {
+  const running = await startCli(
+    cli,
+    ["--port", "0"],
+    {
       ...process.env,
       QSTASH_TOKEN: token,
       QSTASH_CURRENT_SIGNING_KEY: keys.current,
       QSTASH_NEXT_SIGNING_KEY: keys.next,
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+    /running at (http:\/\/\S+)/,
+  );
   onTestFinished(() => {
+    const { child } = running;
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   });
-  let output = "";
-  child.stderr.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const found = /running at (http:\/\/\S+)/.exec(output);
-      if (found?.[1]) resolve(found[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`CLI exited early (${code}): ${output}`)));
-  });
-  expect(output).toContain("custom token, custom signing keys");
+  const { url } = running;
+  expect(running.output()).toContain("custom token, custom signing keys");
   const dest = await startDestination(realClock);
   try {
     const client = new Client({ baseUrl: url, token, enableTelemetry: false });
@@ -64,22 +55,16 @@ test("the CLI serves the official client, signs deliveries the Receiver accepts,
   } finally {
     await dest.close();
   }
-  const exited = once(child, "exit");
-  child.kill("SIGTERM");
-  const [code] = await exited;
-  expect(code).toBe(0);
-  for (const secret of [token, keys.current, keys.next]) expect(output).not.toContain(secret);
+  expect(await running.stop()).toBe(0);
+  for (const secret of [token, keys.current, keys.next]) {
+    expect(running.output()).not.toContain(secret);
+  }
 });
 
 test("the CLI refuses only one signing key and says both are needed", async () => {
   const env: NodeJS.ProcessEnv = { ...process.env, QSTASH_CURRENT_SIGNING_KEY: "sig_onlyCurrent" };
   delete env.QSTASH_NEXT_SIGNING_KEY;
-  const child = spawn(process.execPath, ["--import", "tsx", cli, "--port", "0"], { env });
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const [code] = await once(child, "exit");
+  const { code, stderr } = await runCliToExit(cli, ["--port", "0"], env);
   expect(code).toBe(2);
   expect(stderr).toMatch(/expected both signing keys \(current and next\) or neither/);
   expect(stderr).not.toContain("sig_onlyCurrent");
