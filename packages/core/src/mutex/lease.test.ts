@@ -29,10 +29,24 @@ const keyFor = (name: string) => `${t.prefix}lease:${name}`;
 const ttlMs = 60_000;
 const start = Date.UTC(2026, 0, 1);
 
-async function held(key: string, options: Parameters<typeof acquire>[2]): Promise<Lease> {
-  const result = await acquire(t.redis, key, { ttlMs, index, random: () => 0.5, ...options });
+async function held(
+  key: string,
+  options: Parameters<typeof acquire>[2],
+  redis: Parameters<typeof acquire>[0] = t.redis,
+): Promise<Lease> {
+  const result = await acquire(redis, key, { ttlMs, index, random: () => 0.5, ...options });
   if (!result.acquired) throw new Error(`expected to acquire ${key}`);
   return result.lease;
+}
+
+/** A lease acquired through a switchable connection (take Redis down, hang it, lose replies). */
+async function heldThroughSwitch(name: string) {
+  const clock = manualClock(start);
+  const recorder = eventRecorder();
+  const net = switchableRedis(t.redis);
+  const key = keyFor(name);
+  const lease = await held(key, { clock, onEvent: recorder.onEvent }, net.redis);
+  return { clock, recorder, net, key, lease };
 }
 
 describe("the lease heartbeat", () => {
@@ -101,19 +115,7 @@ describe("the lease heartbeat", () => {
   });
 
   test("when Redis is unreachable, the signal aborts at the local deadline, before the server expiry", async () => {
-    const clock = manualClock(start);
-    const recorder = eventRecorder();
-    const net = switchableRedis(t.redis);
-    const key = keyFor("down");
-    const result = await acquire(net.redis, key, {
-      ttlMs,
-      index,
-      clock,
-      onEvent: recorder.onEvent,
-      random: () => 0.5,
-    });
-    if (!result.acquired) throw new Error("expected a grant");
-    const { lease } = result;
+    const { clock, recorder, net, lease } = await heldThroughSwitch("down");
     const serverExpiry = lease.expiresAt;
     net.set("down");
     const lost = recorder.next("lost");
@@ -129,41 +131,18 @@ describe("the lease heartbeat", () => {
   });
 
   test("a renewal that never answers (hung socket) still aborts at the local deadline", async () => {
-    const clock = manualClock(start);
-    const recorder = eventRecorder();
-    const net = switchableRedis(t.redis);
-    const key = keyFor("hang");
-    const result = await acquire(net.redis, key, {
-      ttlMs,
-      index,
-      clock,
-      onEvent: recorder.onEvent,
-      random: () => 0.5,
-    });
-    if (!result.acquired) throw new Error("expected a grant");
+    const { clock, recorder, net, lease } = await heldThroughSwitch("hang");
     net.set("hang");
     const lost = recorder.next("lost");
     await clock.advance(ttlMs);
     expect(await lost).toMatchObject({ kind: "renew-timeout" });
-    expect((result.lease.signal.reason as LockLostError).at).toBe(start + ttlMs - ttlMs / 10);
+    expect((lease.signal.reason as LockLostError).at).toBe(start + ttlMs - ttlMs / 10);
     net.set("up");
-    expect(await result.lease.release()).toBe(true);
+    expect(await lease.release()).toBe(true);
   });
 
   test("a heartbeat renewal whose reply is lost is re-sent; the lease stays and the TTL is set, not added", async () => {
-    const clock = manualClock(start);
-    const recorder = eventRecorder();
-    const net = switchableRedis(t.redis);
-    const key = keyFor("lost-renewal");
-    const result = await acquire(net.redis, key, {
-      ttlMs,
-      index,
-      clock,
-      onEvent: recorder.onEvent,
-      random: () => 0.5,
-    });
-    if (!result.acquired) throw new Error("expected a grant");
-    const { lease } = result;
+    const { clock, recorder, net, key, lease } = await heldThroughSwitch("lost-renewal");
     net.set("lose-reply");
     await until(() => clock.pending === 2);
     const failed = recorder.next("renew-failed");
