@@ -16,15 +16,28 @@ export interface CliRun {
 
 /** Spawns `groundcrew <args>` in the fixtures folder with `env` (plus PATH/HOME) and waits. */
 export function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return runNode([bin, ...args], {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "/tmp",
+    NO_COLOR: "1",
+    ...env,
+  });
+}
+
+/**
+ * Spawns `node <nodeArgs>` in the fixtures folder with exactly `env`; resolves once it exits
+ * with what it printed.
+ *
+ * @example
+ * ```ts
+ * const run = await runNode(["--import", "tsx", script], { PATH: process.env.PATH ?? "" });
+ * ```
+ */
+export function runNode(nodeArgs: string[], env: Record<string, string>): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
+    const child = spawn(process.execPath, nodeArgs, {
       cwd: fixtures,
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: process.env.HOME ?? "/tmp",
-        NO_COLOR: "1",
-        ...env,
-      },
+      env,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

@@ -2,11 +2,11 @@
 // a connection terminated while it starts up kills the process with an unhandled rejection. The
 // daemon's guard survives exactly that one. Reproduced for real: the victim's database has its
 // pg_type locked, so its new connection waits inside the type query, and is terminated there.
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { createDatabase, type Database } from "@groundcrew/core/db";
 import { createTestDatabase, type TestDatabase } from "@groundcrew/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { runNode } from "./cli-helpers.ts";
 
 const victim = fileURLToPath(new URL("./fixtures/type-fetch-victim.ts", import.meta.url));
 let database: TestDatabase;
@@ -36,19 +36,10 @@ async function runVictim(args: string[]): Promise<Run> {
   const lock = await database.sql.reserve();
   await lock`begin`;
   await lock`lock table pg_catalog.pg_type in access exclusive mode`;
-  const child = spawn(process.execPath, ["--import", "tsx", victim, ...args], {
-    env: { PATH: process.env.PATH ?? "", DATABASE_URL: database.url },
-    stdio: ["ignore", "pipe", "pipe"],
+  const exited = runNode(["--import", "tsx", victim, ...args], {
+    PATH: process.env.PATH ?? "",
+    DATABASE_URL: database.url,
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("close", resolve));
   try {
     // Waits for the victim's backend to block on the lock (inside postgres.js's type query).
     await expect
@@ -67,7 +58,7 @@ async function runVictim(args: string[]): Promise<Run> {
     await lock`rollback`;
     lock.release();
   }
-  const code = await exited;
+  const { code, stdout, stderr } = await exited;
   const lines = stdout
     .split("\n")
     .filter((l) => l.startsWith("{"))
